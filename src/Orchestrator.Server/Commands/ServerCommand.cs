@@ -1,0 +1,55 @@
+using System.CommandLine;
+using System.Net;
+using Orchestrator.Server.Hosting;
+
+namespace Orchestrator.Server.Commands;
+
+/// <summary>`orchestrator server`: runs one replica.</summary>
+public static class ServerCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { Description = "Data directory of this replica.", Required = true };
+        var raft = new Option<string>("--raft") { Description = "Raft listen endpoint, e.g. 127.0.0.1:7001.", Required = true };
+        var grpc = new Option<string>("--grpc") { Description = "Internal gRPC endpoint, e.g. 127.0.0.1:8001.", Required = true };
+        var peers = new Option<string>("--peers") { Description = "Comma-separated Raft endpoints of all replicas (this one included). Omit with --join." };
+        var join = new Option<bool>("--join") { Description = "Start with no members and wait to be added to a running cluster." };
+        var snapshotEvery = new Option<long>("--snapshot-every") { Description = "Applied entries between snapshots.", DefaultValueFactory = _ => 50_000 };
+        var watchWindow = new Option<int>("--watch-window") { Description = "Recent events kept for watches.", DefaultValueFactory = _ => 100_000 };
+        var logLevel = new Option<string>("--log-level") { Description = "Trace, Debug, Information, Warning, Error.", DefaultValueFactory = _ => "Warning" };
+
+        var command = new Command("server", "Run one API server replica.")
+        {
+            data, raft, grpc, peers, join, snapshotEvery, watchWindow, logLevel,
+        };
+        command.SetAction((result, token) =>
+        {
+            var raftEndpoint = ParseEndpoint(result.GetValue(raft)!, "--raft");
+            var peerList = (result.GetValue(peers) ?? "")
+                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(p => ParseEndpoint(p, "--peers"))
+                .ToList();
+            if (peerList.Count == 0 && !result.GetValue(join))
+                peerList.Add(raftEndpoint); // a single replica is a valid cluster
+            if (result.GetValue(join))
+                peerList.Clear();
+            var options = new ServerOptions
+            {
+                DataDirectory = Path.GetFullPath(result.GetValue(data)!),
+                RaftEndpoint = raftEndpoint,
+                GrpcEndpoint = ParseEndpoint(result.GetValue(grpc)!, "--grpc"),
+                Peers = peerList,
+                SnapshotEvery = result.GetValue(snapshotEvery),
+                WatchWindowEvents = result.GetValue(watchWindow),
+                LogLevel = result.GetValue(logLevel)!,
+            };
+            return ReplicaHost.RunAsync(options, token);
+        });
+        return command;
+    }
+
+    private static IPEndPoint ParseEndpoint(string text, string option) =>
+        IPEndPoint.TryParse(text, out var endpoint) && endpoint.Port > 0
+            ? endpoint
+            : throw new ArgumentException($"{option}: '{text}' is not an ip:port endpoint.");
+}

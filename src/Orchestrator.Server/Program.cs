@@ -1,0 +1,8 @@
+using System.CommandLine;
+using Orchestrator.Server.Commands;
+
+var root = new RootCommand("Orchestrator: a Kubernetes-compatible control plane replicated with Raft.")
+{
+    ServerCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,61 @@
+using System.Diagnostics.Metrics;
+
+namespace Orchestrator.Storage.Metrics;
+
+/// <summary>
+/// Consensus and store instruments. The server exports the "Orchestrator.Storage" meter in Prometheus
+/// format; names follow the orchestrator_raft_* / orchestrator_wal_* scheme monitoring relies on.
+/// </summary>
+public sealed class StoreMetrics : IDisposable
+{
+    public const string MeterName = "Orchestrator.Storage";
+
+    private readonly Meter meter;
+    private readonly Histogram<double> proposalDuration, applyDuration, snapshotDuration, fsyncDuration;
+    private readonly Counter<long> leaderChanges, forwarded, snapshots;
+
+    public StoreMetrics(IMeterFactory? factory = null)
+    {
+        meter = factory?.Create(MeterName) ?? new Meter(MeterName);
+        proposalDuration = meter.CreateHistogram<double>("orchestrator_raft_proposal_duration_seconds", "s", "Time from proposing a command to its result.");
+        applyDuration = meter.CreateHistogram<double>("orchestrator_raft_apply_duration_seconds", "s", "Time to apply one entry to the state machine.");
+        snapshotDuration = meter.CreateHistogram<double>("orchestrator_raft_snapshot_duration_seconds", "s", "Time to take or install a snapshot.");
+        fsyncDuration = meter.CreateHistogram<double>("orchestrator_wal_fsync_duration_seconds", "s", "Time to flush the Raft log to disk.");
+        leaderChanges = meter.CreateCounter<long>("orchestrator_raft_leader_changes_total", description: "Leader changes seen by this replica.");
+        forwarded = meter.CreateCounter<long>("orchestrator_raft_forwarded_commands_total", description: "Commands this replica forwarded to the leader.");
+        snapshots = meter.CreateCounter<long>("orchestrator_raft_snapshots_total", description: "Snapshots taken or installed.");
+    }
+
+    public Meter Meter => meter;
+
+    public void RecordProposal(TimeSpan elapsed) => proposalDuration.Record(elapsed.TotalSeconds);
+
+    public void RecordApply(TimeSpan elapsed) => applyDuration.Record(elapsed.TotalSeconds);
+
+    public void RecordFsync(TimeSpan elapsed) => fsyncDuration.Record(elapsed.TotalSeconds);
+
+    public void RecordSnapshot(TimeSpan elapsed)
+    {
+        snapshots.Add(1);
+        snapshotDuration.Record(elapsed.TotalSeconds);
+    }
+
+    public void LeaderChanged() => leaderChanges.Add(1);
+
+    public void Forwarded() => forwarded.Add(1);
+
+    public void ObserveAppliedIndex(Func<long> applied) =>
+        meter.CreateObservableGauge("orchestrator_raft_applied_index", applied, description: "Last log index applied to the state machine.");
+
+    public void ObserveConsensus(Func<long> term, Func<long> commitIndex, Func<int> isLeader, Func<int> hasLeader,
+        Func<IEnumerable<Measurement<long>>> followerLag)
+    {
+        meter.CreateObservableGauge("orchestrator_raft_term", term, description: "Current Raft term.");
+        meter.CreateObservableGauge("orchestrator_raft_commit_index", commitIndex, description: "Last committed log index.");
+        meter.CreateObservableGauge("orchestrator_raft_is_leader", isLeader, description: "1 when this replica is the leader.");
+        meter.CreateObservableGauge("orchestrator_raft_has_leader", hasLeader, description: "1 when this replica knows a leader.");
+        meter.CreateObservableGauge("orchestrator_raft_follower_lag_entries", followerLag, description: "Entries a follower is behind the leader (on the leader).");
+    }
+
+    public void Dispose() => meter.Dispose();
+}

@@ -1,0 +1,12 @@
+namespace Orchestrator.Storage.Replication;
+
+/// <summary>What a replica knows of the cluster right now.</summary>
+public sealed record ReplicaStatus(
+    string Member,
+    string? Leader,
+    bool IsLeader,
+    long Term,
+    long CommitIndex,
+    long AppliedIndex,
+    long SnapshotIndex,
+    IReadOnlyList<string> Members);

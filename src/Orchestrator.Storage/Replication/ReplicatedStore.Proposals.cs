@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using DotNext.Net.Cluster.Consensus.Raft;
+using Google.Protobuf;
+using Grpc.Core;
+using Orchestrator.Storage.Commands;
+using Orchestrator.Storage.Replication.Grpc;
+using Orchestrator.Storage.State;
+
+namespace Orchestrator.Storage.Replication;
+
+partial class ReplicatedStore
+{
+    /// <summary>
+    /// Proposes a command and returns its outcome once this replica has applied it (read-your-writes).
+    /// On a follower the command goes to the leader over gRPC. During an election it waits, bounded by
+    /// <see cref="ReplicaOptions.LeaderWaitTimeout"/>, then throws <see cref="NoLeaderException"/>.
+    /// Retrying is safe: the command id makes it apply at most once.
+    /// </summary>
+    public async Task<CommandResult> ProposeAsync(StoreCommand command, CancellationToken token)
+    {
+        if (!SystemKeys.IsUserKey(command.Key))
+            throw new ArgumentException($"Keys must start with '/': {command.Key}", nameof(command));
+        var started = Stopwatch.GetTimestamp();
+        var result = await ProposeCoreAsync(command, allowForward: true, token).ConfigureAwait(false);
+        metrics.RecordProposal(Stopwatch.GetElapsedTime(started));
+        return result;
+    }
+
+    /// <summary>Handles a proposal forwarded by a follower: only the leader takes it, nobody forwards twice.</summary>
+    internal Task<CommandResult> ProposeForwardedAsync(StoreCommand command, CancellationToken token) =>
+        ProposeCoreAsync(command, allowForward: false, token);
+
+    private async Task<CommandResult> ProposeCoreAsync(StoreCommand command, bool allowForward, CancellationToken token)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(token);
+        deadline.CancelAfter(options.LeaderWaitTimeout);
+        var payload = command.Encode();
+        var attempt = 0;
+        try
+        {
+            while (true)
+            {
+                if (attempt++ > 0)
+                    await Task.Delay(Math.Min(10 * attempt, 100), deadline.Token).ConfigureAwait(false);
+
+                var leader = cluster.Leader;
+                if (leader is null)
+                    continue;
+                if (!leader.IsRemote)
+                {
+                    var pending = stateMachine.ExpectResult(command.Id);
+                    try
+                    {
+                        await cluster.ReplicateAsync(payload, null, deadline.Token).ConfigureAwait(false);
+                        return await pending.WaitAsync(deadline.Token).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is NotLeaderException or InvalidOperationException && !deadline.IsCancellationRequested)
+                    {
+                        LogProposalRetry(command.Id, e.GetType().Name);
+                    }
+                    finally
+                    {
+                        stateMachine.ForgetResult(command.Id);
+                    }
+                    continue;
+                }
+                if (!allowForward)
+                    throw new RpcException(new Status(StatusCode.FailedPrecondition, "not the leader"));
+
+                var address = await GrpcAddressOfAsync(leader, deadline.Token).ConfigureAwait(false);
+                if (address is null)
+                    continue;
+                try
+                {
+                    metrics.Forwarded();
+                    var reply = await leaderClients.For(address)
+                        .ProposeAsync(new ProposeRequest { Command = ByteString.CopyFrom(payload), Forwarded = true }, cancellationToken: deadline.Token)
+                        .ConfigureAwait(false);
+                    await stateMachine.Events.WaitForRevisionAsync(reply.Revision, deadline.Token).ConfigureAwait(false);
+                    return StoreMessages.ToResult(reply);
+                }
+                catch (RpcException e) when (!deadline.IsCancellationRequested)
+                {
+                    LogProposalRetry(command.Id, $"forward to {address}: {e.StatusCode}");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !token.IsCancellationRequested)
+        {
+            throw new NoLeaderException($"No leader committed the write within {options.LeaderWaitTimeout.TotalSeconds:F0}s.");
+        }
+    }
+
+    internal static async ValueTask<string?> GrpcAddressOfAsync(RaftClusterMember member, CancellationToken token)
+    {
+        try
+        {
+            var metadata = await member.GetMetadataAsync(refresh: false, token).ConfigureAwait(false);
+            return metadata.TryGetValue(GrpcMetadataKey, out var address) ? address : null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Text;
+using Grpc.Net.Client;
+using Orchestrator.Storage.Replication.Grpc;
+
+namespace Orchestrator.Storage.Tests.Cluster;
+
+/// <summary>One `orchestrator server` process on 127.0.0.1 with its own data directory.</summary>
+public sealed class ReplicaProcess : IAsyncDisposable
+{
+    private readonly StringBuilder output = new();
+    private Process? process;
+    private GrpcChannel? channel;
+
+    public ReplicaProcess(int ordinal, string dataDirectory, int raftPort, int grpcPort)
+    {
+        Ordinal = ordinal;
+        DataDirectory = dataDirectory;
+        RaftEndpoint = $"127.0.0.1:{raftPort}";
+        GrpcEndpoint = $"127.0.0.1:{grpcPort}";
+    }
+
+    public int Ordinal { get; }
+
+    public string DataDirectory { get; }
+
+    public string RaftEndpoint { get; }
+
+    public string GrpcEndpoint { get; }
+
+    public bool IsRunning => process is { HasExited: false };
+
+    public string Output
+    {
+        get { lock (output) return output.ToString(); }
+    }
+
+    public Store.StoreClient Client => new(channel ??= GrpcChannel.ForAddress($"http://{GrpcEndpoint}"));
+
+    public void Start(IEnumerable<string> peers, bool join = false, long snapshotEvery = 50_000, int watchWindow = 100_000)
+    {
+        var server = Path.Combine(AppContext.BaseDirectory, "orchestrator.dll");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { server, "server", "--data", DataDirectory, "--raft", RaftEndpoint, "--grpc", GrpcEndpoint,
+                     "--snapshot-every", snapshotEvery.ToString(), "--watch-window", watchWindow.ToString(), "--log-level", "Warning" })
+            info.ArgumentList.Add(arg);
+        if (join)
+            info.ArgumentList.Add("--join");
+        else
+        {
+            info.ArgumentList.Add("--peers");
+            info.ArgumentList.Add(string.Join(',', peers));
+        }
+        process = Process.Start(info)!;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+            return;
+        lock (output)
+            output.AppendLine(line);
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, like a crash (the page cache survives, as after kill -9).</summary>
+    public void Kill()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(10_000);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        process?.Dispose();
+        process = null;
+        if (channel is not null)
+        {
+            await channel.ShutdownAsync();
+            channel.Dispose();
+            channel = null;
+        }
+    }
+}
