@@ -39,9 +39,6 @@ public sealed partial class ReplicatedStore : IAsyncDisposable
         {
             Location = Path.Combine(options.StateMachine.DataDirectory, "raft"),
             ChunkSize = options.WalChunkSize,
-            // Every appended or committed entry is on disk before the WAL call returns, so a follower's
-            // append reply (and so the leader's commit) comes after its fsync.
-            FlushOnCommit = true,
         }, stateMachine);
 
         var membership = new EndPointConfigurationStorage();

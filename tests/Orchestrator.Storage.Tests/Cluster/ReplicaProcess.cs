@@ -47,7 +47,7 @@ public sealed class ReplicaProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         foreach (var arg in new[] { server, "server", "--data", DataDirectory, "--raft", RaftEndpoint, "--grpc", GrpcEndpoint,
-                     "--snapshot-every", snapshotEvery.ToString(), "--watch-window", watchWindow.ToString(), "--log-level", "Warning" })
+                     "--snapshot-every", snapshotEvery.ToString(), "--watch-window", watchWindow.ToString(), "--log-level", Environment.GetEnvironmentVariable("ORCHESTRATOR_TEST_LOG_LEVEL") ?? "Warning" })
             info.ArgumentList.Add(arg);
         if (join)
             info.ArgumentList.Add("--join");
@@ -84,6 +84,11 @@ public sealed class ReplicaProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Kill();
+        if (Environment.GetEnvironmentVariable("ORCHESTRATOR_TEST_LOG_DIR") is { Length: > 0 } logs)
+        {
+            Directory.CreateDirectory(logs);
+            await File.WriteAllTextAsync(Path.Combine(logs, $"replica-{Ordinal}-{RaftEndpoint.Replace(':', '_')}.log"), Output);
+        }
         process?.Dispose();
         process = null;
         if (channel is not null)

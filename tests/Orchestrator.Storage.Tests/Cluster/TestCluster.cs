@@ -120,7 +120,7 @@ public static class Eventually
                     return;
                 last = null;
             }
-            catch (Exception e) when (e is RpcException or InvalidOperationException or IOException or HttpRequestException)
+            catch (Exception e) when (e is RpcException or InvalidOperationException or IOException or HttpRequestException or Xunit.Sdk.XunitException)
             {
                 last = e;
             }

@@ -1,0 +1,105 @@
+using System.Collections.Immutable;
+using Orchestrator.Api.Schema;
+using Orchestrator.Api.Selectors;
+
+namespace Orchestrator.Api.Registry;
+
+/// <summary>
+/// The built-in resources this server serves, with the names, short names, categories and
+/// subresources kube-apiserver 1.32 advertises for them (kubectl's RESTMapper relies on them).
+/// </summary>
+public static class BuiltInResources
+{
+    private const string Core = "";
+    private const string Apps = "apps";
+    private const string Batch = "batch";
+    private const string Networking = "networking.k8s.io";
+    private const string Storage = "storage.k8s.io";
+    private const string Coordination = "coordination.k8s.io";
+    private const string Policy = "policy";
+
+    /// <summary>"kubectl get all": the workload kinds, as in Kubernetes (not configmaps, secrets or ingresses).</summary>
+    public const string AllCategory = "all";
+
+    public static ImmutableArray<ResourceDefinition> All { get; } =
+    [
+        Resource(Core, "Namespace", "namespaces", namespaced: false, shortNames: ["ns"], subresources: ["status"],
+            verbs: [Verbs.Create, Verbs.Delete, Verbs.Get, Verbs.List, Verbs.Patch, Verbs.Update, Verbs.Watch],
+            fields: KnownSelectableFields.Namespaces),
+        Resource(Core, "Pod", "pods", shortNames: ["po"], all: true, subresources: ["status"], fields: KnownSelectableFields.Pods,
+            extra:
+            [
+                Sub("binding", new(Core, "v1", "Binding"), Verbs.Create),
+                Sub("log", new(Core, "v1", "Pod"), Verbs.Get),
+                Sub("exec", new(Core, "v1", "PodExecOptions"), Verbs.Create, Verbs.Get),
+                Sub("eviction", new(Policy, "v1", "Eviction"), Verbs.Create),
+            ]),
+        Resource(Core, "Service", "services", shortNames: ["svc"], all: true, subresources: ["status"],
+            fields: KnownSelectableFields.Services),
+        Resource(Core, "Endpoints", "endpoints", shortNames: ["ep"], singular: "endpoints"),
+        Resource(Core, "Node", "nodes", namespaced: false, shortNames: ["no"], subresources: ["status"],
+            fields: KnownSelectableFields.Nodes),
+        Resource(Core, "ConfigMap", "configmaps", shortNames: ["cm"]),
+        Resource(Core, "Secret", "secrets", fields: KnownSelectableFields.Secrets),
+        Resource(Core, "Event", "events", shortNames: ["ev"], fields: KnownSelectableFields.Events),
+        Resource(Core, "ServiceAccount", "serviceaccounts", shortNames: ["sa"]),
+        Resource(Core, "PersistentVolume", "persistentvolumes", namespaced: false, shortNames: ["pv"], subresources: ["status"]),
+        Resource(Core, "PersistentVolumeClaim", "persistentvolumeclaims", shortNames: ["pvc"], subresources: ["status"]),
+
+        Resource(Apps, "Deployment", "deployments", shortNames: ["deploy"], all: true, subresources: ["status", "scale"]),
+        Resource(Apps, "ReplicaSet", "replicasets", shortNames: ["rs"], all: true, subresources: ["status", "scale"],
+            fields: KnownSelectableFields.ReplicaSets),
+        Resource(Apps, "StatefulSet", "statefulsets", shortNames: ["sts"], all: true, subresources: ["status", "scale"]),
+        Resource(Apps, "DaemonSet", "daemonsets", shortNames: ["ds"], all: true, subresources: ["status"]),
+
+        Resource(Batch, "Job", "jobs", all: true, subresources: ["status"], fields: KnownSelectableFields.Jobs),
+        Resource(Batch, "CronJob", "cronjobs", shortNames: ["cj"], all: true, subresources: ["status"]),
+
+        Resource(Networking, "Ingress", "ingresses", shortNames: ["ing"], subresources: ["status"]),
+        Resource(Networking, "IngressClass", "ingressclasses", namespaced: false),
+        Resource(Networking, "NetworkPolicy", "networkpolicies", shortNames: ["netpol"], singular: "networkpolicy"),
+
+        Resource(Storage, "StorageClass", "storageclasses", namespaced: false, shortNames: ["sc"]),
+        Resource(Coordination, "Lease", "leases"),
+        Resource(Policy, "PodDisruptionBudget", "poddisruptionbudgets", shortNames: ["pdb"], subresources: ["status"]),
+    ];
+
+    private static ResourceDefinition Resource(
+        string group,
+        string kind,
+        string plural,
+        bool namespaced = true,
+        string[]? shortNames = null,
+        bool all = false,
+        string[]? subresources = null,
+        SubresourceDefinition[]? extra = null,
+        string[]? verbs = null,
+        string? singular = null,
+        SelectableFields? fields = null)
+    {
+        var self = new GroupVersionKind(group, "v1", kind);
+        IEnumerable<SubresourceDefinition> standard = (subresources ?? []).Select(name => name switch
+        {
+            // Every kind's scale speaks autoscaling/v1 Scale, which is what kubectl scale sends.
+            "scale" => Sub("scale", new("autoscaling", "v1", "Scale"), [.. Verbs.GetPatchUpdate]),
+            _ => Sub(name, self, [.. Verbs.GetPatchUpdate]),
+        });
+        return new ResourceDefinition
+        {
+            Group = group,
+            Version = "v1",
+            Kind = kind,
+            Plural = plural,
+            Singular = singular ?? kind.ToLowerInvariant(),
+            Namespaced = namespaced,
+            Verbs = verbs is null ? Verbs.Standard : [.. verbs],
+            ShortNames = [.. shortNames ?? []],
+            Categories = all ? [AllCategory] : [],
+            Subresources = [.. standard, .. extra ?? []],
+            SelectableFields = fields,
+        };
+    }
+
+    private static SubresourceDefinition Sub(string name, GroupVersionKind responseKind, params string[] verbs) =>
+        new() { Name = name, ResponseKind = responseKind, Verbs = [.. verbs] };
+}
