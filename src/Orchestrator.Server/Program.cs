@@ -4,5 +4,6 @@ using Orchestrator.Server.Commands;
 var root = new RootCommand("Orchestrator: a Kubernetes-compatible control plane replicated with Raft.")
 {
     ServerCommand.Create(),
+    UpCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,3 +1,4 @@
+using Orchestrator.Testing;
 using System.Diagnostics;
 using Orchestrator.Storage.Commands;
 using Orchestrator.Storage.Replication.Grpc;

@@ -1,3 +1,4 @@
+using Orchestrator.Testing;
 using Orchestrator.Storage.Commands;
 using Xunit;
 

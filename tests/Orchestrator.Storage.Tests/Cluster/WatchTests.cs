@@ -1,3 +1,4 @@
+using Orchestrator.Testing;
 using Grpc.Core;
 using Orchestrator.Storage.Commands;
 using Orchestrator.Storage.Replication.Grpc;

@@ -3,7 +3,7 @@ using System.Text;
 using Grpc.Net.Client;
 using Orchestrator.Storage.Replication.Grpc;
 
-namespace Orchestrator.Storage.Tests.Cluster;
+namespace Orchestrator.Testing;
 
 /// <summary>One `orchestrator server` process on 127.0.0.1 with its own data directory.</summary>
 public sealed class ReplicaProcess : IAsyncDisposable

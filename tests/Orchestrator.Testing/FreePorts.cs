@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Orchestrator.Storage.Tests.Cluster;
+namespace Orchestrator.Testing;
 
 /// <summary>Ports the OS says are free on 127.0.0.1 right now.</summary>
 public static class FreePorts

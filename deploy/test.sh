@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs every test of the solution (unit tests and cluster tests with real replica processes on 127.0.0.1).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet build Orchestrator.sln -c Debug -nologo -v quiet
+dotnet test Orchestrator.sln -c Debug --no-build -nologo
