@@ -33,14 +33,14 @@ try
         var tasks = Enumerable.Range(0, writers).Select(async w =>
         {
             latencies[w] = new List<double>();
-            var client = replicas[w % replicas.Count].Client;
+            var clients = replicas.Select(r => r.Client).ToList();
             for (var n = 0; stop.Elapsed.TotalSeconds < seconds; n++)
             {
                 var command = StoreCommand.Create($"/registry/bench/c{writers}/w{w}/k{n}", value);
                 var started = Stopwatch.GetTimestamp();
                 try
                 {
-                    await client.ProposeAsync(new ProposeRequest { Command = ByteString.CopyFrom(command.Encode()) },
+                    await clients[(w + n) % clients.Count].ProposeAsync(new ProposeRequest { Command = ByteString.CopyFrom(command.Encode()) },
                         deadline: DateTime.UtcNow.AddSeconds(10));
                     latencies[w].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 }
