@@ -20,6 +20,11 @@ public static class ReplicaHost
             .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; })
             .SetMinimumLevel(level));
         using var metrics = new StoreMetrics();
+        // Built before the store starts, so the first leader change and early proposals are counted.
+        using var meterProvider = OpenTelemetry.Sdk.CreateMeterProviderBuilder()
+            .AddMeter(StoreMetrics.MeterName)
+            .AddPrometheusExporter()
+            .Build();
         var replica = new ReplicaOptions
         {
             RaftEndpoint = options.RaftEndpoint,
@@ -42,13 +47,10 @@ public static class ReplicaHost
             kestrel.Listen(options.GrpcEndpoint, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(store);
-        builder.Services.AddOpenTelemetry().WithMetrics(m => m
-            .AddMeter(StoreMetrics.MeterName)
-            .AddPrometheusExporter());
 
         await using var app = builder.Build();
         app.MapGrpcService<StoreGrpcService>();
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(meterProvider, predicate: null, path: "/metrics", configureBranchedPipeline: null, optionsName: null);
         app.Logger.LogInformation("Replica {Raft} serving gRPC on {Grpc}", options.RaftEndpoint, options.GrpcEndpoint);
         await app.RunAsync(token);
         return 0;
