@@ -11,8 +11,7 @@ partial class ReplicatedStore
     {
         if (!local)
             await ReadBarrierAsync(token).ConfigureAwait(false);
-        var revision = stateMachine.AppliedIndex;
-        return (stateMachine.Get(key), Math.Max(revision, stateMachine.AppliedIndex));
+        return stateMachine.Get(key);
     }
 
     /// <summary>Lists a prefix, one page of at most <paramref name="limit"/> keys (0 = all) after <paramref name="startAfter"/>.</summary>

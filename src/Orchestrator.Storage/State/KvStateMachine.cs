@@ -187,14 +187,14 @@ public sealed partial class KvStateMachine : IStateMachine, IDisposable
         return result;
     }
 
-    /// <summary>Reads one key from local state.</summary>
-    public KeyValue? Get(string key)
+    /// <summary>Reads one key from local state, with the revision the read saw.</summary>
+    public (KeyValue? Value, long Revision) Get(string key)
     {
         rwLock.EnterReadLock();
         try
         {
             var bytes = store.Read(key);
-            return bytes is null ? null : RecordCodec.Decode(key, bytes);
+            return (bytes is null ? null : RecordCodec.Decode(key, bytes), AppliedIndex);
         }
         finally
         {
