@@ -50,7 +50,8 @@ public sealed class FailureTests
     {
         // Snapshots every 25 entries, so the log is truncated and a wiped replica needs a snapshot.
         await using var cluster = await TestCluster.StartAsync(3, snapshotEvery: 25);
-        var follower = cluster.Replicas.First(r => r != cluster.LeaderAsync().Result);
+        var leader = await cluster.LeaderAsync();
+        var follower = cluster.Replicas.First(r => r != leader);
         await WriteManyAsync(cluster, cluster.Replicas, 0, 60);
 
         follower.Kill();

@@ -28,16 +28,17 @@ public sealed class MetricsTests
             await TestCluster.PutAsync(cluster.Replicas[i % 3], $"/registry/core/configmaps/default/m{i}", "v");
         var leader = await cluster.LeaderAsync();
 
+        var text = "";
         await Eventually.HoldsAsync(async () =>
         {
-            var text = await ScrapeAsync(leader);
+            text = await ScrapeAsync(leader);
             return Value(text, "orchestrator_raft_is_leader") == 1
                 && Value(text, "orchestrator_raft_commit_index") >= 20
                 && Value(text, "orchestrator_raft_applied_index") >= 20
                 && Value(text, "orchestrator_raft_proposal_duration_seconds_count") > 0
                 && Value(text, "orchestrator_wal_fsync_duration_seconds_count") > 0
                 && text.Contains("orchestrator_raft_follower_lag_entries{", StringComparison.Ordinal);
-        }, TimeSpan.FromSeconds(15), () => ScrapeAsync(leader).Result);
+        }, TimeSpan.FromSeconds(15), () => text);
 
         var follower = cluster.Replicas.First(r => r != leader);
         var followerText = await ScrapeAsync(follower);

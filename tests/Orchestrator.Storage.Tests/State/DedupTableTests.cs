@@ -22,7 +22,7 @@ public sealed class DedupTableTests
     }
 
     [Fact]
-    public void SurvivesAFlushToFasterAndALoadBack()
+    public async Task SurvivesAFlushToFasterAndALoadBack()
     {
         var directory = Path.Combine(Path.GetTempPath(), "dedup-" + Guid.NewGuid().ToString("N"));
         try
@@ -34,7 +34,7 @@ public sealed class DedupTableTests
             using (var store = FasterKvStore.Open(directory, new FasterOptions { IndexSizeBytes = 1 << 16, MemorySizeBits = 22 }))
             {
                 table.FlushTo(store);
-                store.CheckpointAsync(CancellationToken.None).GetAwaiter().GetResult();
+                await store.CheckpointAsync(CancellationToken.None);
             }
             var loaded = new DedupTable(retainEntries: 100);
             using (var store = FasterKvStore.Open(directory, new FasterOptions { IndexSizeBytes = 1 << 16, MemorySizeBits = 22 }))
