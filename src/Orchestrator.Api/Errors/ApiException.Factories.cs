@@ -63,8 +63,12 @@ public sealed partial class ApiException
             message,
             retryAfterSeconds > 0 ? new StatusDetails { RetryAfterSeconds = retryAfterSeconds } : null);
 
-    public static ApiException ServiceUnavailable(string message) =>
-        Failure(503, StatusReasons.ServiceUnavailable, message);
+    public static ApiException ServiceUnavailable(string message, int retryAfterSeconds = 0) =>
+        Failure(
+            503,
+            StatusReasons.ServiceUnavailable,
+            message,
+            retryAfterSeconds > 0 ? new StatusDetails { RetryAfterSeconds = retryAfterSeconds } : null);
 
     public static ApiException UnsupportedMediaType(IEnumerable<string> acceptedMediaTypes) =>
         Failure(

@@ -12,6 +12,9 @@ public static class ServerCommand
         var data = new Option<string>("--data") { Description = "Data directory of this replica.", Required = true };
         var raft = new Option<string>("--raft") { Description = "Raft listen endpoint, e.g. 127.0.0.1:7001.", Required = true };
         var grpc = new Option<string>("--grpc") { Description = "Internal gRPC endpoint, e.g. 127.0.0.1:8001.", Required = true };
+        var api = new Option<string>("--api") { Description = "HTTPS endpoint of the Kubernetes API, e.g. 127.0.0.1:6443.", Required = true };
+        var pki = new Option<string>("--pki") { Description = "Directory of the cluster CA (ca.crt, ca.key), shared by all replicas; made when absent. Default: DATA/pki." };
+        var serviceCidr = new Option<string>("--service-cidr") { Description = "Range of service cluster IPs.", DefaultValueFactory = _ => "10.96.0.0/12" };
         var peers = new Option<string>("--peers") { Description = "Comma-separated Raft endpoints of all replicas (this one included). Omit with --join." };
         var join = new Option<bool>("--join") { Description = "Start with no members and wait to be added to a running cluster." };
         var snapshotEvery = new Option<long>("--snapshot-every") { Description = "Applied entries between snapshots.", DefaultValueFactory = _ => 50_000 };
@@ -20,7 +23,7 @@ public static class ServerCommand
 
         var command = new Command("server", "Run one API server replica.")
         {
-            data, raft, grpc, peers, join, snapshotEvery, watchWindow, logLevel,
+            data, raft, grpc, api, pki, serviceCidr, peers, join, snapshotEvery, watchWindow, logLevel,
         };
         command.SetAction((result, token) =>
         {
@@ -38,6 +41,9 @@ public static class ServerCommand
                 DataDirectory = Path.GetFullPath(result.GetValue(data)!),
                 RaftEndpoint = raftEndpoint,
                 GrpcEndpoint = ParseEndpoint(result.GetValue(grpc)!, "--grpc"),
+                ApiEndpoint = ParseEndpoint(result.GetValue(api)!, "--api"),
+                PkiDirectory = Path.GetFullPath(result.GetValue(pki) ?? Path.Combine(result.GetValue(data)!, "pki")),
+                ServiceCidr = result.GetValue(serviceCidr)!,
                 Peers = peerList,
                 SnapshotEvery = result.GetValue(snapshotEvery),
                 WatchWindowEvents = result.GetValue(watchWindow),

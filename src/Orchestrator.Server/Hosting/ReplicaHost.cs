@@ -1,5 +1,12 @@
+using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using OpenTelemetry.Metrics;
+using Orchestrator.Api.Registry;
+using Orchestrator.Server.Http;
+using Orchestrator.Server.Resources;
+using Orchestrator.Server.Resources.Strategies;
+using Orchestrator.Server.Security;
 using Orchestrator.Storage.Metrics;
 using Orchestrator.Storage.Replication;
 using Orchestrator.Storage.State;
@@ -8,8 +15,8 @@ using Orchestrator.Storage.Watch;
 namespace Orchestrator.Server.Hosting;
 
 /// <summary>
-/// One replica process: the replicated store plus its internal gRPC port (forwarding, store API, /metrics).
-/// The store starts before the web host and stops after it.
+/// One replica process: the replicated store, its internal gRPC port (forwarding, store API, /metrics)
+/// and the Kubernetes API over HTTPS. The store starts before the web host and stops after it.
 /// </summary>
 public static class ReplicaHost
 {
@@ -19,10 +26,13 @@ public static class ReplicaHost
         using var loggerFactory = LoggerFactory.Create(logging => logging
             .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; })
             .SetMinimumLevel(level));
+        using var pki = ClusterPki.LoadOrCreate(options.PkiDirectory);
+        using var serving = pki.IssueServerCertificate(["localhost", Dns.GetHostName()], [IPAddress.Loopback, IPAddress.IPv6Loopback, options.ApiEndpoint.Address]);
         using var metrics = new StoreMetrics();
+        using var apiMetrics = new ApiMetrics();
         // Built before the store starts, so the first leader change and early proposals are counted.
         using var meterProvider = OpenTelemetry.Sdk.CreateMeterProviderBuilder()
-            .AddMeter(StoreMetrics.MeterName)
+            .AddMeter(StoreMetrics.MeterName, ApiMetrics.MeterName)
             .AddPrometheusExporter()
             .Build();
         var replica = new ReplicaOptions
@@ -44,14 +54,53 @@ public static class ReplicaHost
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
         builder.Logging.SetMinimumLevel(level);
         builder.WebHost.ConfigureKestrel(kestrel =>
-            kestrel.Listen(options.GrpcEndpoint, listen => listen.Protocols = HttpProtocols.Http2));
+        {
+            kestrel.Limits.MaxRequestBodySize = RequestBody.MaxBytes + 1;
+            kestrel.Listen(options.GrpcEndpoint, listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.Listen(options.ApiEndpoint, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.UseHttps(new HttpsConnectionAdapterOptions
+                {
+                    ServerCertificate = serving,
+                    // Any certificate is taken at the handshake; the authentication step checks it against the CA,
+                    // so a bad one gets a 401 Status rather than a TLS error.
+                    ClientCertificateMode = ClientCertificateMode.AllowCertificate,
+                    ClientCertificateValidation = (_, _, _) => true,
+                });
+            });
+        });
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(pki);
+        builder.Services.AddSingleton(apiMetrics);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(ResourceRegistry.CreateWithBuiltIns());
+        builder.Services.AddSingleton<ObjectStore>();
+        builder.Services.AddSingleton(new ServiceIpAllocator(options.ServiceCidr));
+        builder.Services.AddSingleton<StrategyTable>();
+        builder.Services.AddSingleton<NamespaceCleanup>();
+        builder.Services.AddSingleton<ResourceHandler>();
+        builder.Services.AddSingleton<OpenApiEndpoint>();
+        builder.Services.AddSingleton<ApiDispatcher>();
+        builder.Services.AddSingleton<ClientAuthentication>();
+        builder.Services.AddHostedService<Bootstrap>();
 
         await using var app = builder.Build();
-        app.MapGrpcService<StoreGrpcService>();
         app.UseOpenTelemetryPrometheusScrapingEndpoint(meterProvider, predicate: null, path: "/metrics", configureBranchedPipeline: null, optionsName: null);
-        app.Logger.LogInformation("Replica {Raft} serving gRPC on {Grpc}", options.RaftEndpoint, options.GrpcEndpoint);
+        var apiPort = options.ApiEndpoint.Port;
+        app.MapWhen(context => context.Connection.LocalPort == apiPort, api =>
+        {
+            var authentication = app.Services.GetRequiredService<ClientAuthentication>();
+            var dispatcher = app.Services.GetRequiredService<ApiDispatcher>();
+            api.Run(async context =>
+            {
+                if (await authentication.AuthenticateAsync(context))
+                    await dispatcher.InvokeAsync(context);
+            });
+        });
+        app.MapGrpcService<StoreGrpcService>();
+        app.Logger.LogInformation("Replica {Raft} serving the API on https://{Api}, gRPC on {Grpc}", options.RaftEndpoint, options.ApiEndpoint, options.GrpcEndpoint);
         await app.RunAsync(token);
         return 0;
     }

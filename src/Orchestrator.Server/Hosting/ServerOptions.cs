@@ -11,6 +11,15 @@ public sealed record ServerOptions
 
     public required IPEndPoint GrpcEndpoint { get; init; }
 
+    /// <summary>The public HTTPS endpoint of the Kubernetes API.</summary>
+    public required IPEndPoint ApiEndpoint { get; init; }
+
+    /// <summary>Where the cluster CA lives (ca.crt, ca.key); made on first start when absent.</summary>
+    public required string PkiDirectory { get; init; }
+
+    /// <summary>The range cluster IPs of services come from.</summary>
+    public string ServiceCidr { get; init; } = "10.96.0.0/12";
+
     /// <summary>Raft endpoints of all replicas (this one included); empty when joining a running cluster.</summary>
     public IReadOnlyList<IPEndPoint> Peers { get; init; } = [];
 

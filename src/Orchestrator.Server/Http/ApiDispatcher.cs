@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Orchestrator.Api.Errors;
+using Orchestrator.Api.Registry;
+using Orchestrator.Api.Schema;
+using Orchestrator.Server.Discovery;
+using Orchestrator.Server.Resources;
+using Orchestrator.Storage.Replication;
+
+namespace Orchestrator.Server.Http;
+
+/// <summary>
+/// The API server's one entry point: non-resource paths (version, discovery, OpenAPI, health), then
+/// resource paths to the generic handler. Every failure leaves as a Status; nothing leaves as a bare 500.
+/// </summary>
+public sealed class ApiDispatcher(
+    ResourceRegistry registry,
+    ResourceHandler resources,
+    OpenApiEndpoint openApi,
+    ReplicatedStore store,
+    ApiMetrics metrics,
+    ILogger<ApiDispatcher> logger)
+{
+    public static readonly System.Text.Json.Nodes.JsonObject Version = new()
+    {
+        ["major"] = "1",
+        ["minor"] = "32",
+        ["gitVersion"] = "v1.32.4",
+        ["gitCommit"] = "orchestrator",
+        ["gitTreeState"] = "clean",
+        ["buildDate"] = "2026-11-27T00:00:00Z",
+        ["goVersion"] = "dotnet10",
+        ["compiler"] = "roslyn",
+        ["platform"] = "linux/amd64",
+    };
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var path = context.Request.Path.Value ?? "/";
+        var info = RequestInfo.Parse(context.Request.Method, path, context.Request.Query["watch"] is var w && (w == "true" || w == "1"));
+        if (info?.Verb == "watch")
+            metrics.WatchStarted();
+        try
+        {
+            await DispatchAsync(context, path, info);
+        }
+        catch (ApiException e)
+        {
+            await TryWriteStatusAsync(context, e);
+        }
+        catch (NoLeaderException e)
+        {
+            await TryWriteStatusAsync(context, ApiException.ServiceUnavailable($"the cluster has no leader: {e.Message}", retryAfterSeconds: 1));
+        }
+        catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.FailedPrecondition)
+        {
+            await TryWriteStatusAsync(context, ApiException.ServiceUnavailable($"the leader could not be reached: {e.Status.Detail}", retryAfterSeconds: 1));
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Unhandled error for {Method} {Path}", context.Request.Method, path);
+            await TryWriteStatusAsync(context, ApiException.InternalError(e.Message));
+        }
+        finally
+        {
+            if (info?.Verb == "watch")
+                metrics.WatchEnded();
+            var resource = info is null ? "" : info.Subresource is null ? info.Resource : $"{info.Resource}/{info.Subresource}";
+            metrics.Record(info?.Verb ?? context.Request.Method.ToLowerInvariant(), resource, context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    private async Task DispatchAsync(HttpContext context, string path, RequestInfo? info)
+    {
+        var snapshot = registry.Snapshot;
+        if (info is not null)
+        {
+            var resource = snapshot.Find(info.Group, info.Version, info.Resource) ?? throw NotFound();
+            await resources.HandleAsync(context, info, resource);
+            return;
+        }
+        var trimmed = path.TrimEnd('/');
+        if (context.Request.Method is not ("GET" or "HEAD"))
+            throw NotFound();
+        switch (trimmed)
+        {
+            case "/version":
+                await ApiResponses.WriteJsonAsync(context, 200, Version.DeepClone());
+                return;
+            case "/healthz" or "/livez":
+                await WriteTextAsync(context, 200, "ok");
+                return;
+            case "/readyz":
+                await ReadyAsync(context);
+                return;
+            case "/api":
+                if (DiscoveryDocuments.WantsAggregated(context.Request))
+                    await ApiResponses.WriteJsonAsync(context, 200, DiscoveryDocuments.Aggregated(snapshot, legacy: true), DiscoveryDocuments.AggregatedContentType);
+                else
+                    await ApiResponses.WriteJsonAsync(context, 200, DiscoveryDocuments.Versions($"{context.Request.Host}"));
+                return;
+            case "/apis":
+                if (DiscoveryDocuments.WantsAggregated(context.Request))
+                    await ApiResponses.WriteJsonAsync(context, 200, DiscoveryDocuments.Aggregated(snapshot, legacy: false), DiscoveryDocuments.AggregatedContentType);
+                else
+                    await ApiResponses.WriteJsonAsync(context, 200, DiscoveryDocuments.Groups(snapshot));
+                return;
+        }
+        if (trimmed.StartsWith("/openapi/", StringComparison.Ordinal))
+        {
+            await openApi.ServeAsync(context, trimmed, snapshot);
+            return;
+        }
+        var parts = trimmed.Trim('/').Split('/');
+        var groupVersion = parts switch
+        {
+            ["api", var v] => new GroupVersion("", v),
+            ["apis", var g, var v] => new GroupVersion(g, v),
+            _ => (GroupVersion?)null,
+        };
+        if (groupVersion is { } gv && DiscoveryDocuments.ResourceList(snapshot, gv) is { } list)
+        {
+            await ApiResponses.WriteJsonAsync(context, 200, list);
+            return;
+        }
+        if (parts is ["apis", var group] && DiscoveryDocuments.GroupOrNull(snapshot, group) is { } groupDocument)
+        {
+            await ApiResponses.WriteJsonAsync(context, 200, groupDocument);
+            return;
+        }
+        throw NotFound();
+    }
+
+    private async Task ReadyAsync(HttpContext context)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        deadline.CancelAfter(TimeSpan.FromSeconds(3));
+        try
+        {
+            // A read barrier succeeds only with a leader and once this replica applied what it had committed.
+            await store.ReadBarrierAsync(deadline.Token);
+            await WriteTextAsync(context, 200, "[+]store ok\nreadyz check passed");
+        }
+        catch (Exception e) when (e is NoLeaderException or OperationCanceledException && !context.RequestAborted.IsCancellationRequested)
+        {
+            await WriteTextAsync(context, 503, "[-]store failed: no leader or not caught up\nreadyz check failed");
+        }
+    }
+
+    private static async Task WriteTextAsync(HttpContext context, int code, string text)
+    {
+        context.Response.StatusCode = code;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        await context.Response.WriteAsync(text, context.RequestAborted);
+    }
+
+    private static ApiException NotFound() =>
+        new(Status.Failed(404, StatusReasons.NotFound, "the server could not find the requested resource"));
+
+    private async Task TryWriteStatusAsync(HttpContext context, ApiException error)
+    {
+        if (context.Response.HasStarted)
+        {
+            logger.LogDebug("Error after the response started: {Message}", error.Message);
+            return;
+        }
+        context.Response.Clear();
+        await ApiResponses.WriteStatusAsync(context, error);
+    }
+}

@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Orchestrator.Api.Errors;
+using Orchestrator.Api.Registry;
+using Orchestrator.Storage.Commands;
+using Orchestrator.Storage.Replication;
+using Orchestrator.Storage.State;
+using Orchestrator.Storage.Watch;
+
+namespace Orchestrator.Server.Resources;
+
+/// <summary>
+/// Objects over the replicated key-value store: key layout, encoding, and store outcomes turned
+/// into Kubernetes errors. Objects are stored without metadata.resourceVersion; it is the key's
+/// modification revision (the Raft index), filled in on every read, as kube-apiserver does with etcd.
+/// </summary>
+public sealed class ObjectStore(ReplicatedStore store)
+{
+    public ReplicatedStore Store => store;
+
+    /// <summary>/registry/{group|core}/{plural}/[{namespace}/]{name}</summary>
+    public static string Key(ResourceDefinition resource, string? ns, string name) =>
+        resource.Namespaced ? $"{Prefix(resource, null)}{ns}/{name}" : $"{Prefix(resource, null)}{name}";
+
+    /// <summary>The prefix of every object of a resource, or of those in one namespace.</summary>
+    public static string Prefix(ResourceDefinition resource, string? ns)
+    {
+        var root = $"/registry/{(resource.Group.Length == 0 ? "core" : resource.Group)}/{resource.Plural}/";
+        return resource.Namespaced && !string.IsNullOrEmpty(ns) ? $"{root}{ns}/" : root;
+    }
+
+    public async Task<JsonObject?> GetAsync(string key, bool local, CancellationToken token)
+    {
+        var (value, _) = await Call(() => store.GetAsync(key, local, token));
+        return value is null ? null : Decode(value.Value, value.ModRevision);
+    }
+
+    /// <summary>One page of a prefix; Revision is the state the page was read at.</summary>
+    public async Task<(List<(string Key, JsonObject Object)> Items, long Revision, bool More)> ListAsync(
+        string prefix, string? startAfter, int limit, bool local, CancellationToken token)
+    {
+        var page = await Call(() => store.ListAsync(prefix, startAfter, limit, local, token));
+        return ([.. page.Items.Select(kv => (kv.Key, Decode(kv.Value, kv.ModRevision)))], page.Revision, page.More);
+    }
+
+    public async Task<JsonObject> CreateAsync(GroupResource resource, string key, JsonObject obj, CancellationToken token)
+    {
+        var result = await Call(() => store.ProposeAsync(StoreCommand.Create(key, Encode(obj)), token));
+        return result.Outcome switch
+        {
+            CommandOutcome.Ok => Decode(result.Current!.Value, result.Revision),
+            CommandOutcome.AlreadyExists => throw ApiException.AlreadyExists(resource, NameOf(obj)),
+            var other => throw Unexpected(other),
+        };
+    }
+
+    /// <summary>Writes <paramref name="obj"/> if the stored revision is still <paramref name="expectedRevision"/>.</summary>
+    public async Task<JsonObject> UpdateAsync(GroupResource resource, string key, JsonObject obj, long expectedRevision, CancellationToken token)
+    {
+        var result = await Call(() => store.ProposeAsync(StoreCommand.Update(key, Encode(obj), expectedRevision), token));
+        return result.Outcome switch
+        {
+            CommandOutcome.Ok => Decode(result.Current!.Value, result.Revision),
+            CommandOutcome.Conflict => throw ApiException.Conflict(resource, NameOf(obj)),
+            CommandOutcome.NotFound => throw ApiException.NotFound(resource, NameOf(obj)),
+            var other => throw Unexpected(other),
+        };
+    }
+
+    /// <summary>Deletes if the stored revision is still <paramref name="expectedRevision"/>; returns the deleted object.</summary>
+    public async Task<JsonObject> DeleteAsync(GroupResource resource, string key, string name, long expectedRevision, CancellationToken token)
+    {
+        var result = await Call(() => store.ProposeAsync(StoreCommand.Delete(key, expectedRevision), token));
+        return result.Outcome switch
+        {
+            CommandOutcome.Ok => Decode(result.Current!.Value, result.Revision),
+            CommandOutcome.Conflict => throw ApiException.Conflict(resource, name),
+            CommandOutcome.NotFound => throw ApiException.NotFound(resource, name),
+            var other => throw Unexpected(other),
+        };
+    }
+
+    /// <summary>Raw creates and deletes for bookkeeping keys (allocations); true when it took effect.</summary>
+    public async Task<bool> TryCreateRawAsync(string key, byte[] value, CancellationToken token) =>
+        (await Call(() => store.ProposeAsync(StoreCommand.Create(key, value), token))).Succeeded;
+
+    public async Task DeleteRawAsync(string key, CancellationToken token) =>
+        await Call(() => store.ProposeAsync(StoreCommand.Delete(key), token));
+
+    public async Task<List<string>> ListKeysAsync(string prefix, CancellationToken token)
+    {
+        var page = await Call(() => store.ListAsync(prefix, null, 0, local: true, token));
+        return [.. page.Items.Select(i => i.Key)];
+    }
+
+    /// <summary>Committed changes under a prefix strictly after a revision, from this replica's window.</summary>
+    public async IAsyncEnumerable<WatchBatch> WatchAsync(string prefix, long afterRevision, TimeSpan progressInterval,
+        [EnumeratorCancellation] CancellationToken token)
+    {
+        var batches = store.WatchAsync(prefix, afterRevision, progressInterval, token);
+        await using var enumerator = batches.GetAsyncEnumerator(token);
+        while (true)
+        {
+            bool more;
+            try
+            {
+                more = await enumerator.MoveNextAsync();
+            }
+            catch (RevisionExpiredException e)
+            {
+                throw ApiException.TooOldResourceVersion(e.Requested, e.OldestAvailable);
+            }
+            if (!more)
+                yield break;
+            yield return enumerator.Current;
+        }
+    }
+
+    public static JsonObject Decode(byte[] value, long revision)
+    {
+        var obj = JsonNode.Parse(value) as JsonObject ?? throw new InvalidDataException("stored value is not a JSON object");
+        if (obj["metadata"] is JsonObject metadata)
+            metadata["resourceVersion"] = revision.ToString(CultureInfo.InvariantCulture);
+        return obj;
+    }
+
+    public static byte[] Encode(JsonObject obj)
+    {
+        var copy = (JsonObject)obj.DeepClone();
+        (copy["metadata"] as JsonObject)?.Remove("resourceVersion");
+        return JsonSerializer.SerializeToUtf8Bytes(copy, Http.ApiResponses.Json);
+    }
+
+    private static string NameOf(JsonObject obj) => obj["metadata"]?["name"]?.GetValue<string>() ?? "";
+
+    private static InvalidOperationException Unexpected(CommandOutcome outcome) => new($"unexpected store outcome {outcome}");
+
+    /// <summary>No leader within the store's bounded wait: 503 with Retry-After, as the issue asks.</summary>
+    private static async Task<T> Call<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (NoLeaderException e)
+        {
+            throw ApiException.ServiceUnavailable($"the cluster has no leader: {e.Message}", retryAfterSeconds: 1);
+        }
+    }
+}

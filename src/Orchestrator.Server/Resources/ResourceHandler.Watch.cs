@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Orchestrator.Api.Errors;
+using Orchestrator.Server.Http;
+using Orchestrator.Storage.Watch;
+
+namespace Orchestrator.Server.Resources;
+
+partial class ResourceHandler
+{
+    /// <summary>Longest a watch stays open when the client gives no timeoutSeconds (kube picks 30-60 min).</summary>
+    private static readonly TimeSpan MaxWatch = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// A watch: resourceVersion ""/"0" first replays current state as ADDED, N starts strictly after N.
+    /// One JSON event per line, flushed per event; an expired start is an ERROR event with a 410 Status.
+    /// </summary>
+    private async Task WatchAsync(ResourceRequest request)
+    {
+        var context = request.Context;
+        var options = ListOptions.Parse(context.Request.Query, request.Resource);
+        if (request.Info.Name is { } name)
+        {
+            // GET .../pods/x?watch=true: a watch of one object.
+            options = options with { Fields = Api.Selectors.FieldSelector.Parse($"metadata.name={name}", request.Resource.FieldSelectors.Supported) };
+        }
+        var rendering = Rendering.For(context.Request);
+        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        lifetime.CancelAfter(options.Timeout ?? MaxWatch);
+        var token = lifetime.Token;
+
+        long after;
+        List<JsonObject> initial = [];
+        if (options.ResourceVersion is null or "0")
+        {
+            var (items, revision, _) = await ReadMatchingAsync(request, options with { Limit = 0, ContinueAfterKey = null }, token);
+            (initial, after) = (items, revision);
+        }
+        else
+        {
+            after = ParseRevision(options.ResourceVersion, "resourceVersion");
+        }
+
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        context.Response.Headers.CacheControl = "no-cache, private";
+        await context.Response.StartAsync(token);
+        var writer = new WatchWriter(context, rendering, request.Resource, Now);
+        try
+        {
+            foreach (var obj in initial)
+                await writer.WriteAsync("ADDED", obj, token);
+            if (initial.Count == 0)
+                await context.Response.Body.FlushAsync(token);
+
+            var interval = options.AllowBookmarks ? BookmarkInterval : TimeSpan.Zero;
+            await foreach (var batch in objects.WatchAsync(request.Prefix, after, interval, token))
+            {
+                foreach (var change in batch.Events)
+                {
+                    if (Translate(request, options, change) is { } watchEvent)
+                        await writer.WriteAsync(watchEvent.Type, watchEvent.Object, token);
+                }
+                if (batch.Events.Count == 0 && options.AllowBookmarks)
+                    await writer.WriteBookmarkAsync(batch.ProgressRevision, token);
+            }
+        }
+        catch (ApiException e) when (!token.IsCancellationRequested)
+        {
+            await writer.WriteErrorAsync(e.Status.ToJson(), token);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // timeoutSeconds reached or the client went away: the stream just ends.
+        }
+    }
+
+    /// <summary>
+    /// A stored change as the watcher sees it through its selectors: an object that starts matching is
+    /// ADDED, one that stops matching is DELETED, as in kube-apiserver's watch cache.
+    /// </summary>
+    private static (string Type, JsonObject Object)? Translate(ResourceRequest request, ListOptions options, WatchEvent change)
+    {
+        var revision = change.Revision;
+        if (change.Type == WatchEventType.Delete)
+        {
+            var deleted = ObjectStore.Decode(change.Value, revision);
+            return Matches(request, options, deleted) ? ("DELETED", deleted) : null;
+        }
+        var current = ObjectStore.Decode(change.Value, revision);
+        var matchesNow = Matches(request, options, current);
+        if (change.PrevValue is null)
+            return matchesNow ? ("ADDED", current) : null;
+        if (!options.IsFiltered)
+            return ("MODIFIED", current);
+        var matchedBefore = Matches(request, options, ObjectStore.Decode(change.PrevValue, revision));
+        return (matchedBefore, matchesNow) switch
+        {
+            (true, true) => ("MODIFIED", current),
+            (false, true) => ("ADDED", current),
+            (true, false) => ("DELETED", current),
+            _ => null,
+        };
+    }
+
+    /// <summary>Writes watch events, one JSON object per line, flushing each.</summary>
+    private sealed class WatchWriter(HttpContext context, Rendering rendering, Api.Registry.ResourceDefinition resource, DateTimeOffset now)
+    {
+        private bool first = true;
+
+        public Task WriteAsync(string type, JsonObject obj, CancellationToken token)
+        {
+            var body = rendering.One(resource, obj, now, columnDefinitions: first);
+            first = false;
+            return WriteLineAsync(new JsonObject { ["type"] = type, ["object"] = body }, token);
+        }
+
+        public Task WriteBookmarkAsync(long revision, CancellationToken token) =>
+            WriteLineAsync(new JsonObject
+            {
+                ["type"] = "BOOKMARK",
+                ["object"] = new JsonObject
+                {
+                    ["kind"] = resource.Kind,
+                    ["apiVersion"] = resource.GroupVersion.ToString(),
+                    ["metadata"] = new JsonObject { ["resourceVersion"] = revision.ToString(CultureInfo.InvariantCulture) },
+                },
+            }, token);
+
+        public Task WriteErrorAsync(JsonObject status, CancellationToken token) =>
+            WriteLineAsync(new JsonObject { ["type"] = "ERROR", ["object"] = status }, token);
+
+        private async Task WriteLineAsync(JsonObject line, CancellationToken token)
+        {
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(line, ApiResponses.Json);
+            await context.Response.Body.WriteAsync(bytes, token);
+            await context.Response.Body.WriteAsync("\n"u8.ToArray(), token);
+            await context.Response.Body.FlushAsync(token);
+        }
+    }
+}
