@@ -26,17 +26,42 @@ internal static class Fields
     public static JsonObject? Obj(JsonNode? node, params string[] path) => At(node, path) as JsonObject;
 
     /// <summary>The string at the path, or null when absent or not a string.</summary>
-    public static string? StrOrNull(JsonNode? node, params string[] path) =>
-        At(node, path) is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
+    public static string? StrOrNull(JsonNode? node, params string[] path)
+    {
+        if (At(node, path) is not JsonValue value || value.GetValueKind() != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        // A node built from a DateTimeOffset, Guid or enum is a JSON string but not a CLR one.
+        return value.TryGetValue(out string? text) ? text : JsonSerializer.Deserialize<string>(value.ToJsonString());
+    }
 
     public static string Str(JsonNode? node, params string[] path) => StrOrNull(node, path) ?? "";
 
     public static long Int(JsonNode? node, params string[] path) => IntOrNull(node, path) ?? 0;
 
-    public static long? IntOrNull(JsonNode? node, params string[] path) =>
-        At(node, path) is JsonValue value && value.GetValueKind() == JsonValueKind.Number && value.TryGetValue(out long result)
-            ? result
+    /// <summary>An integral number at the path, or null (absent, not a number, or fractional).</summary>
+    public static long? IntOrNull(JsonNode? node, params string[] path)
+    {
+        if (At(node, path) is not JsonValue value || value.GetValueKind() != JsonValueKind.Number)
+        {
+            return null;
+        }
+
+        // Nodes built in memory wrap the CLR type they were made from (int, double, ...), and
+        // TryGetValue<long> does not convert between those, so go through the JSON text.
+        string text = value.ToJsonString();
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long integer))
+        {
+            return integer;
+        }
+
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double real)
+            && real == Math.Floor(real) && Math.Abs(real) < 9e15
+            ? (long)real
             : null;
+    }
 
     public static bool? Bool(JsonNode? node, params string[] path) =>
         At(node, path) is JsonValue value && value.GetValueKind() is JsonValueKind.True or JsonValueKind.False
@@ -77,7 +102,7 @@ internal static class Fields
     /// <summary>An IntOrString (e.g. PDB minAvailable) as Go's IntOrString.String prints it.</summary>
     public static string? IntOrString(JsonNode? node, params string[] path) => At(node, path) switch
     {
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number && v.TryGetValue(out long n) => n.ToString(CultureInfo.InvariantCulture),
+        JsonValue v when IntOrNull(v) is { } n => n.ToString(CultureInfo.InvariantCulture),
         JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
         _ => null,
     };
