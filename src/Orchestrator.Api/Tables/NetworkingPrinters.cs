@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Orchestrator.Api.Tables;
+
+/// <summary>networking.k8s.io rows: Ingress, IngressClass, NetworkPolicy.</summary>
+internal static class NetworkingPrinters
+{
+    public static TablePrinter Ingress { get; } = new(
+        [
+            CommonColumns.Name,
+            CommonColumns.Text("Class", "The name of the IngressClass resource that should be used for additional configuration"),
+            CommonColumns.Text("Hosts", "Hosts that incoming requests are matched against before the ingress rule"),
+            CommonColumns.Text("Address", "Address is a list containing ingress points for the load-balancer"),
+            CommonColumns.Text("Ports", "Ports of TLS configurations that open"),
+            CommonColumns.Age,
+        ],
+        (obj, now) => new JsonArray(
+            Fields.Name(obj),
+            Fields.StrOrNull(obj, "spec", "ingressClassName") ?? LabelFormat.None,
+            Hosts(obj),
+            string.Join(",", ServicePrinters.LoadBalancerAddresses(Fields.At(obj, "status", "loadBalancer"))),
+            Fields.Count(obj, "spec", "tls") > 0 ? "80, 443" : "80",
+            Fields.Age(obj, now)));
+
+    public static TablePrinter IngressClass { get; } = new(
+        [
+            CommonColumns.Name,
+            CommonColumns.Text("Controller", "Controller that is responsible for handling this class"),
+            CommonColumns.Text("Parameters", "A reference to a resource with additional parameters"),
+            CommonColumns.Age,
+        ],
+        (obj, now) => new JsonArray(Fields.Name(obj), Fields.Str(obj, "spec", "controller"), Parameters(obj), Fields.Age(obj, now)));
+
+    public static TablePrinter NetworkPolicy { get; } = new(
+        [
+            CommonColumns.Name,
+            CommonColumns.Text("Pod-Selector", "Selects the pods to which this NetworkPolicy object applies."),
+            CommonColumns.Age,
+        ],
+        (obj, now) => new JsonArray(
+            Fields.Name(obj),
+            LabelFormat.FormatSelector(Fields.At(obj, "spec", "podSelector") ?? new JsonObject()),
+            Fields.Age(obj, now)));
+
+    /// <summary>The first three rule hosts, then "+ N more..." counted over all rules; "*" when none.</summary>
+    private static string Hosts(JsonObject ingress)
+    {
+        const int Max = 3;
+        List<JsonObject> rules = [.. Fields.Objects(ingress, "spec", "rules")];
+        var hosts = new List<string>();
+        bool more = false;
+        foreach (JsonObject rule in rules)
+        {
+            // "more" only when a rule remains after three hosts were taken; the count subtracts
+            // from all rules, hostless ones included, exactly as kube's formatHosts does.
+            more |= hosts.Count == Max;
+            if (!more && Fields.Str(rule, "host") is { Length: > 0 } host)
+            {
+                hosts.Add(host);
+            }
+        }
+
+        if (hosts.Count == 0)
+        {
+            return "*";
+        }
+
+        string list = string.Join(",", hosts);
+        return more ? string.Create(CultureInfo.InvariantCulture, $"{list} + {rules.Count - Max} more...") : list;
+    }
+
+    /// <summary>"Kind.apiGroup/name", or "Kind/name" without an apiGroup; "&lt;none&gt;" when unset.</summary>
+    private static string Parameters(JsonObject ingressClass)
+    {
+        if (Fields.Obj(ingressClass, "spec", "parameters") is not { } parameters)
+        {
+            return LabelFormat.None;
+        }
+
+        string kind = Fields.Str(parameters, "kind");
+        if (Fields.StrOrNull(parameters, "apiGroup") is { } group)
+        {
+            kind += "." + group;
+        }
+
+        return kind + "/" + Fields.Str(parameters, "name");
+    }
+}

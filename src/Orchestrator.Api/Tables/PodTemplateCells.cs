@@ -1,0 +1,16 @@
+using System.Text.Json.Nodes;
+
+namespace Orchestrator.Api.Tables;
+
+/// <summary>The wide "Containers" and "Images" cells of workload kinds, from a pod template spec.</summary>
+internal static class PodTemplateCells
+{
+    /// <summary>Container names and images, each joined by ",", in spec order.</summary>
+    public static (string Names, string Images) Containers(JsonNode? podSpec)
+    {
+        List<JsonObject> containers = [.. Fields.Objects(podSpec, "containers")];
+        return (
+            string.Join(",", containers.Select(c => Fields.Str(c, "name"))),
+            string.Join(",", containers.Select(c => Fields.Str(c, "image"))));
+    }
+}
