@@ -77,6 +77,10 @@ public sealed partial class ApiException
             "the body of the request was in an unknown format - accepted media types include: "
                 + string.Join(", ", acceptedMediaTypes));
 
+    /// <summary>415 with a specific message, e.g. a media type accepted only for some kinds.</summary>
+    public static ApiException UnsupportedMediaType(string message) =>
+        Failure(415, StatusReasons.UnsupportedMediaType, message);
+
     /// <summary>405 for a verb a resource does not support, e.g. "deletecollection".</summary>
     public static ApiException MethodNotAllowed(GroupResource resource, string action) =>
         Failure(
