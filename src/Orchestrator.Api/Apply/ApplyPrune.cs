@@ -11,14 +11,28 @@ internal static class ApplyPrune
 {
     public static void Remove(JsonObject obj, FieldSet dropped, FieldSet owned)
     {
-        // Deepest first, so a parent is judged after its dropped children are gone.
-        foreach (FieldSetPath path in dropped.Paths.Reverse())
+        // Parents first: a whole dropped item goes at once, before its key field could be removed
+        // from under it (after which the item could no longer be found by its key).
+        foreach (FieldSetPath path in dropped.Paths)
         {
-            if (!owned.HasMemberUnder(path))
+            if (!owned.HasMemberUnder(path) && !IsKeyOfKeptItem(path))
             {
                 RemoveAt(obj, path, 0, owned);
             }
         }
+    }
+
+    // An item that stays keeps its key fields, whoever dropped them (kube's EnsureNamedFieldsAreMembers).
+    private static bool IsKeyOfKeptItem(FieldSetPath path)
+    {
+        if (path.Count < 2 || !path.Elements[^2].StartsWith(FieldPathElement.KeyPrefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        string last = path.Elements[^1];
+        var keys = (JsonObject)JsonNode.Parse(path.Elements[^2][2..])!;
+        return last.StartsWith(FieldPathElement.FieldPrefix, StringComparison.Ordinal) && keys.ContainsKey(last[2..]);
     }
 
     private static void RemoveAt(JsonNode node, FieldSetPath path, int depth, FieldSet owned)
