@@ -38,7 +38,7 @@ public static partial class ManagedFields
         var me = new ManagedFieldsEntry(manager, ManagedFieldsEntry.Apply, apiVersion, null, FieldSet.Empty, subresource);
         ManagedFieldsEntry? previous = entries.FirstOrDefault(e => e.Identity == me.Identity);
         List<ManagedFieldsEntry> others = [.. entries.Where(e => e.Identity != me.Identity)];
-        FieldSet mine = ObjectFields.Owned(config, schema, subresource);
+        FieldSet mine = new(ObjectFields.Leaves(config, schema, subresource, rejectDuplicates: true).Keys);
 
         JsonObject merged = ApplyMerge.Merge(before, config, schema);
 

@@ -30,12 +30,17 @@ public static class ObjectFields
         new(Leaves(obj, schema, subresource).Keys);
 
     /// <summary>Every member path with its value; list items map to their key (presence is what counts).</summary>
-    internal static Dictionary<FieldSetPath, JsonNode?> Leaves(JsonObject obj, PatchSchema schema, string? subresource)
+    /// <remarks>
+    /// <paramref name="rejectDuplicates"/> is for apply configurations: an intent naming one list item
+    /// twice contradicts itself, while stored objects may hold duplicates that kube tolerates.
+    /// </remarks>
+    internal static Dictionary<FieldSetPath, JsonNode?> Leaves(
+        JsonObject obj, PatchSchema schema, string? subresource, bool rejectDuplicates = false)
     {
         ArgumentNullException.ThrowIfNull(obj);
         ArgumentNullException.ThrowIfNull(schema);
         var leaves = new Dictionary<FieldSetPath, JsonNode?>();
-        var walker = new Walker(schema, subresource, leaves);
+        var walker = new Walker(schema, subresource, rejectDuplicates, leaves);
         walker.Object(obj, [], new FieldSetPath([]));
         return leaves;
     }
@@ -52,7 +57,8 @@ public static class ObjectFields
         return !(parent.Count == 1 && parent.Elements[0] == "f:metadata" && SystemMetadata.Contains(name));
     }
 
-    private sealed class Walker(PatchSchema schema, string? subresource, Dictionary<FieldSetPath, JsonNode?> leaves)
+    private sealed class Walker(
+        PatchSchema schema, string? subresource, bool rejectDuplicates, Dictionary<FieldSetPath, JsonNode?> leaves)
     {
         public void Object(JsonObject obj, List<string> schemaPath, FieldSetPath path)
         {
@@ -92,7 +98,7 @@ public static class ObjectFields
             {
                 foreach (JsonNode? item in list)
                 {
-                    leaves[path.Append(FieldPathElement.Value(item))] = item;
+                    Item(path.Append(FieldPathElement.Value(item)), item);
                 }
 
                 return;
@@ -115,8 +121,17 @@ public static class ObjectFields
 
                 var keyFields = new JsonObject { [key] = item[key]!.DeepClone() };
                 FieldSetPath itemPath = path.Append(FieldPathElement.Key(keyFields));
-                leaves[itemPath] = keyFields;
+                Item(itemPath, keyFields);
                 Object(item, schemaPath, itemPath);
+            }
+        }
+
+        private void Item(FieldSetPath itemPath, JsonNode? value)
+        {
+            if (!leaves.TryAdd(itemPath, value) && rejectDuplicates)
+            {
+                throw ApiException.BadRequest(
+                    $"failed to create typed patch object: {itemPath.Prefix(itemPath.Count - 1)}: duplicate entries for key {FieldPathElement.Display(itemPath.Elements[^1])}");
             }
         }
     }

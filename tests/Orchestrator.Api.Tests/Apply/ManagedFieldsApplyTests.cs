@@ -172,6 +172,16 @@ public sealed class ManagedFieldsApplyTests
         Json.Equal("{'f:data':{'f:key':{}}}", Entry(created, "kubectl")["fieldsV1"]);
     }
 
+    [Fact]
+    public void A_configuration_naming_one_item_twice_is_a_bad_request()
+    {
+        var error = Assert.Throws<ApiException>(
+            () => Apply(null, "{'spec':{'containers':[{'name':'web'},{'name':'web','image':'x'}]}}", "kubectl", T0, kind: "Pod"));
+
+        Assert.Equal(400, error.Code);
+        Assert.Equal("failed to create typed patch object: .spec.containers: duplicate entries for key [name=\"web\"]", error.Message);
+    }
+
     [Theory]
     [InlineData("{'kind':'ConfigMap','metadata':{'name':'cm1'}}")]
     [InlineData("{'apiVersion':'v1','metadata':{'name':'cm1'}}")]
