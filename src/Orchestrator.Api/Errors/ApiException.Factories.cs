@@ -25,6 +25,16 @@ public sealed partial class ApiException
             $"Operation cannot be fulfilled on {resource} \"{name}\": {detail}",
             ResourceDetails(resource, name));
 
+    /// <summary>
+    /// 409 from server-side apply: fields owned by other managers would change. The causes name each
+    /// field (reason FieldManagerConflict); there is no object in the details, as in kube.
+    /// </summary>
+    public static ApiException ApplyConflict(IReadOnlyList<StatusCause> causes, string message)
+    {
+        ArgumentNullException.ThrowIfNull(causes);
+        return Failure(409, StatusReasons.Conflict, message, new StatusDetails { Causes = [.. causes] });
+    }
+
     /// <summary>422 with one cause per field error; see <see cref="FieldErrorList"/>.</summary>
     public static ApiException Invalid(GroupKind kind, string name, IReadOnlyList<FieldError> errors)
     {
