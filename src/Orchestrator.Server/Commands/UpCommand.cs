@@ -3,14 +3,15 @@ using Orchestrator.Server.Hosting;
 
 namespace Orchestrator.Server.Commands;
 
-/// <summary>`orchestrator up`: a whole local cluster in the foreground until Ctrl-C.</summary>
+/// <summary>`orchestrator up`: a whole local cluster, in the foreground until Ctrl-C, or detached.</summary>
 public static class UpCommand
 {
     public static Command Create()
     {
         var replicas = new Option<int>("--replicas") { Description = "Number of replicas: 1, 3 or 5.", DefaultValueFactory = _ => 3 };
         var data = new Option<string>("--data") { Description = "Data directory of the cluster.", DefaultValueFactory = _ => ".data" };
-        var command = new Command("up", "Start a local cluster of replicas on 127.0.0.1 and run until Ctrl-C.") { replicas, data };
+        var detach = new Option<bool>("--detach") { Description = "Return once the cluster is ready and leave it running (stop it with `orchestrator down`)." };
+        var command = new Command("up", "Start a local cluster of replicas on 127.0.0.1.") { replicas, data, detach };
         command.SetAction(async (result, token) =>
         {
             var count = result.GetValue(replicas);
@@ -21,11 +22,28 @@ public static class UpCommand
             }
             var directory = Path.GetFullPath(result.GetValue(data)!);
             var layout = LocalClusterLayout.LoadOrCreate(directory, count);
-            await using var cluster = new LocalCluster(directory, layout);
-            await cluster.StartAsync(token);
+            var cluster = new LocalCluster(directory, layout);
+            try
+            {
+                await cluster.StartAsync(token);
+            }
+            catch (InvalidOperationException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 1;
+            }
+            Console.WriteLine($"Cluster ready: {count} replica(s).");
             foreach (var replica in layout.Replicas)
-                Console.WriteLine($"  {replica.Name}: raft {replica.Raft}, store gRPC http://{replica.Grpc}, metrics http://{replica.Grpc}/metrics (h2c)");
-            Console.WriteLine($"Data in {directory}. Ctrl-C stops the cluster.");
+                Console.WriteLine($"  {replica.Name}: API {replica.ApiUri}, raft {replica.Raft}, metrics http://{replica.Grpc}/metrics (h2c) and {replica.ApiUri}metrics, log {Path.Combine(directory, replica.Name, "server.log")}");
+            Console.WriteLine();
+            Console.WriteLine($"  export KUBECONFIG={cluster.KubeconfigPath}");
+            Console.WriteLine("  kubectl get namespaces                      # contexts replica-1..N talk to each replica");
+            if (result.GetValue(detach))
+            {
+                Console.WriteLine($"Running in the background; stop it with: orchestrator down --data {directory}");
+                return 0;
+            }
+            Console.WriteLine("Ctrl-C stops the cluster.");
             try
             {
                 await Task.Delay(Timeout.Infinite, token);
@@ -33,6 +51,7 @@ public static class UpCommand
             catch (OperationCanceledException)
             {
             }
+            await cluster.StopAsync(TimeSpan.FromSeconds(10));
             return 0;
         });
         return command;

@@ -1,83 +1,141 @@
 using System.Diagnostics;
-using Grpc.Net.Client;
-using Orchestrator.Storage.Replication.Grpc;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Orchestrator.Server.Security;
 
 namespace Orchestrator.Server.Hosting;
 
 /// <summary>
-/// `orchestrator up`: starts every replica of a local cluster as its own process on 127.0.0.1, waits for a
-/// leader, and stops them all when cancelled (Ctrl-C).
+/// `orchestrator up`: starts every replica of a local cluster as its own process on 127.0.0.1 (each in its
+/// own session, output in DIR/replica-N/server.log, pid in DIR/replica-N.pid), writes DIR/kubeconfig and
+/// waits until every replica is ready. `orchestrator down` stops what the pid files name.
 /// </summary>
-public sealed class LocalCluster(string dataDirectory, LocalClusterLayout layout) : IAsyncDisposable
+public sealed class LocalCluster(string dataDirectory, LocalClusterLayout layout)
 {
-    private readonly List<Process> processes = new();
+    private const int SIGTERM = 15;
+
+    public string KubeconfigPath => Path.Combine(dataDirectory, "kubeconfig");
+
+    public string PkiDirectory => Path.Combine(dataDirectory, "pki");
 
     public async Task StartAsync(CancellationToken token)
     {
+        if (Running().Count > 0)
+            throw new InvalidOperationException($"a cluster is already running from {dataDirectory}; run `orchestrator down --data {dataDirectory}` first");
+        using var pki = ClusterPki.LoadOrCreate(PkiDirectory);
+        KubeconfigFile.Write(KubeconfigPath, [.. layout.Replicas.Select(r => r.ApiUri)], pki, "admin", ["system:masters"]);
+
         var peers = string.Join(',', layout.Replicas.Select(r => r.Raft));
         var self = Environment.ProcessPath!;
-        var entry = typeof(LocalCluster).Assembly.Location;
+        var host = Path.GetFileNameWithoutExtension(self) == "dotnet" ? $"{Quote(self)} {Quote(typeof(LocalCluster).Assembly.Location)}" : Quote(self);
         foreach (var replica in layout.Replicas)
         {
-            var info = new ProcessStartInfo(self) { UseShellExecute = false };
-            // Running as `dotnet orchestrator.dll`, the host needs the dll; as an apphost it does not.
-            if (Path.GetFileNameWithoutExtension(self) == "dotnet")
-                info.ArgumentList.Add(entry);
-            foreach (var arg in new[] { "server", "--data", Path.Combine(dataDirectory, replica.Name), "--raft", replica.Raft, "--grpc", replica.Grpc, "--peers", peers })
-                info.ArgumentList.Add(arg);
-            processes.Add(Process.Start(info) ?? throw new InvalidOperationException($"could not start {replica.Name}"));
+            var directory = Path.Combine(dataDirectory, replica.Name);
+            Directory.CreateDirectory(directory);
+            var command = $"exec {host} server --data {Quote(directory)} --raft {replica.Raft} --grpc {replica.Grpc} --api {replica.Api} "
+                + $"--pki {Quote(PkiDirectory)} --peers {peers} >>{Quote(Path.Combine(directory, "server.log"))} 2>&1";
+            // setsid: the replicas outlive a detached `up` and do not get the terminal's Ctrl-C.
+            var info = new ProcessStartInfo("setsid") { UseShellExecute = false, ArgumentList = { "sh", "-c", command } };
+            using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {replica.Name}");
+            await File.WriteAllTextAsync(PidFile(replica), process.Id.ToString(CultureInfo.InvariantCulture), token);
         }
-        await WaitForLeaderAsync(token);
-    }
-
-    private async Task WaitForLeaderAsync(CancellationToken token)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        var channels = layout.Replicas.Select(r => GrpcChannel.ForAddress($"http://{r.Grpc}")).ToList();
         try
         {
-            while (true)
-            {
-                timeout.Token.ThrowIfCancellationRequested();
-                if (processes.FirstOrDefault(p => p.HasExited) is { } dead)
-                    throw new InvalidOperationException($"a replica exited with code {dead.ExitCode} during start-up");
-                try
-                {
-                    var leaders = new HashSet<string>();
-                    foreach (var channel in channels)
-                    {
-                        var status = await new Store.StoreClient(channel).StatusAsync(new StatusRequest(),
-                            deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: timeout.Token);
-                        leaders.Add(status.Leader);
-                    }
-                    if (leaders.Count == 1 && leaders.First().Length > 0)
-                    {
-                        Console.WriteLine($"Cluster ready: {layout.Replicas.Count} replicas, leader {leaders.First()}");
-                        return;
-                    }
-                }
-                catch (Grpc.Core.RpcException)
-                {
-                }
-                await Task.Delay(100, timeout.Token);
-            }
+            await WaitUntilReadyAsync(token);
         }
-        finally
+        catch
         {
-            foreach (var channel in channels)
-                channel.Dispose();
+            await StopAsync(TimeSpan.FromSeconds(5));
+            throw;
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops every replica named by a pid file: SIGTERM, then SIGKILL after <paramref name="grace"/>.</summary>
+    public async Task<int> StopAsync(TimeSpan grace)
     {
-        foreach (var process in processes.Where(p => !p.HasExited))
-            process.Kill(entireProcessTree: true);
-        foreach (var process in processes)
+        var running = Running();
+        foreach (var (_, pid) in running)
+            _ = Kill(pid, SIGTERM);
+        var deadline = DateTime.UtcNow + grace;
+        while (running.Any(r => IsAlive(r.Pid)) && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
+        foreach (var (_, pid) in running.Where(r => IsAlive(r.Pid)))
         {
-            await process.WaitForExitAsync();
-            process.Dispose();
+            try
+            {
+                using var process = Process.GetProcessById(pid);
+                process.Kill(entireProcessTree: true);
+            }
+            catch (ArgumentException)
+            {
+            }
+        }
+        foreach (var replica in layout.Replicas)
+            File.Delete(PidFile(replica));
+        return running.Count;
+    }
+
+    private List<(LocalReplica Replica, int Pid)> Running()
+    {
+        var running = new List<(LocalReplica, int)>();
+        foreach (var replica in layout.Replicas)
+        {
+            if (File.Exists(PidFile(replica)) && int.TryParse(File.ReadAllText(PidFile(replica)), out var pid) && IsAlive(pid))
+                running.Add((replica, pid));
+        }
+        return running;
+    }
+
+    private async Task WaitUntilReadyAsync(CancellationToken token)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
+        timeout.CancelAfter(TimeSpan.FromSeconds(90));
+        using var pki = ClusterPki.LoadOrCreate(PkiDirectory);
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, certificate, _, _) => certificate is not null && pki.Verify(certificate) };
+        using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(5) };
+        var pending = layout.Replicas.ToList();
+        while (pending.Count > 0)
+        {
+            timeout.Token.ThrowIfCancellationRequested();
+            foreach (var replica in pending.ToList())
+            {
+                if (!File.Exists(PidFile(replica)) || !IsAlive(int.Parse(File.ReadAllText(PidFile(replica)), CultureInfo.InvariantCulture)))
+                    throw new InvalidOperationException($"{replica.Name} exited during start-up; see {Path.Combine(dataDirectory, replica.Name, "server.log")}");
+                try
+                {
+                    using var response = await client.GetAsync(new Uri(replica.ApiUri, "/readyz"), timeout.Token);
+                    if (response.IsSuccessStatusCode)
+                        pending.Remove(replica);
+                }
+                catch (HttpRequestException)
+                {
+                }
+                catch (TaskCanceledException) when (!timeout.IsCancellationRequested)
+                {
+                }
+            }
+            if (pending.Count > 0)
+                await Task.Delay(200, timeout.Token);
         }
     }
+
+    private string PidFile(LocalReplica replica) => Path.Combine(dataDirectory, replica.Name + ".pid");
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static string Quote(string text) => "'" + text.Replace("'", "'\\''") + "'";
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 }

@@ -160,7 +160,7 @@ public sealed class ApiDispatcher(
     }
 
     private static ApiException NotFound() =>
-        new(Status.Failed(404, StatusReasons.NotFound, "the server could not find the requested resource"));
+        new(Api.Errors.Status.Failed(404, StatusReasons.NotFound, "the server could not find the requested resource"));
 
     private async Task TryWriteStatusAsync(HttpContext context, ApiException error)
     {

@@ -47,11 +47,11 @@ public sealed class NamespaceCleanup(ObjectStore objects, ResourceRegistry regis
                 await Task.Delay(TimeSpan.FromMilliseconds(500), token);
             }
             var nsResource = registry.Snapshot.Find("", "v1", "namespaces")!;
-            var key = ObjectStore.Key(nsResource, null, ns);
-            if (await objects.GetAsync(key, local: false, token) is { } namespaceObject)
+            var nsKey = ObjectStore.Key(nsResource, null, ns);
+            if (await objects.GetAsync(nsKey, local: false, token) is { } namespaceObject)
             {
                 var revision = long.Parse(namespaceObject.Str("metadata", "resourceVersion")!, CultureInfo.InvariantCulture);
-                await objects.DeleteAsync(nsResource.GroupResource, key, ns, revision, token);
+                await objects.DeleteAsync(nsResource.GroupResource, nsKey, ns, revision, token);
             }
         }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Orchestrator.Api.Errors;
 using Orchestrator.Api.Registry;
+using Orchestrator.Api.Schema;
 using Orchestrator.Storage.Commands;
 using Orchestrator.Storage.Replication;
 using Orchestrator.Storage.State;

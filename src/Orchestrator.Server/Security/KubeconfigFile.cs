@@ -61,7 +61,8 @@ public static class KubeconfigFile
         };
         var yaml = new SerializerBuilder().Build().Serialize(config);
         ClusterPki.WriteAtomically(path, yaml);
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
     public static string ContextName(int index) => $"replica-{index + 1}";
