@@ -74,10 +74,10 @@ internal sealed class ComponentSchemas
         ModelShape shape = ModelShape.Of(type);
         return shape.Kind switch
         {
-            ModelShapeKind.Model => Wrapped(Add(shape.Element!), description, withDefault: true),
-            ModelShapeKind.Time => Wrapped(Scalar(ModelSchemaNames.Time, JsonSchemaType.String, "date-time"), description, withDefault: false),
-            ModelShapeKind.Quantity => Wrapped(Scalar(ModelSchemaNames.Quantity, JsonSchemaType.String, null), description, withDefault: false),
-            ModelShapeKind.IntOrString => Wrapped(Scalar(ModelSchemaNames.IntOrString, JsonSchemaType.String, "int-or-string"), description, withDefault: false),
+            ModelShapeKind.Model => Wrapped(Add(shape.Element!), description),
+            ModelShapeKind.Time => Wrapped(Scalar(ModelSchemaNames.Time, JsonSchemaType.String, "date-time"), description),
+            ModelShapeKind.Quantity => Wrapped(Scalar(ModelSchemaNames.Quantity, JsonSchemaType.String, null), description),
+            ModelShapeKind.IntOrString => Wrapped(Scalar(ModelSchemaNames.IntOrString, JsonSchemaType.String, "int-or-string"), description),
             ModelShapeKind.Array => new OpenApiSchema { Type = JsonSchemaType.Array, Items = Field(shape.Element!, null), Description = description },
             ModelShapeKind.Map => new OpenApiSchema { Type = JsonSchemaType.Object, AdditionalProperties = Field(shape.Element!, null), Description = description },
             ModelShapeKind.Any => new OpenApiSchema
@@ -90,16 +90,9 @@ internal sealed class ComponentSchemas
         };
     }
 
-    /// <summary>kube-apiserver's shape for a reference: a bare $ref, or allOf + description (+ default {} for objects).</summary>
-    private static IOpenApiSchema Wrapped(string name, string? description, bool withDefault) =>
-        description is null && !withDefault
-            ? Ref(name)
-            : new OpenApiSchema
-            {
-                AllOf = [Ref(name)],
-                Description = description,
-                Default = withDefault ? new JsonObject() : null,
-            };
+    /// <summary>kube-apiserver's shape for a reference: a bare $ref, or allOf: [$ref] with a description beside it.</summary>
+    private static IOpenApiSchema Wrapped(string name, string? description) =>
+        description is null ? Ref(name) : new OpenApiSchema { AllOf = [Ref(name)], Description = description };
 
     private string Scalar(string name, JsonSchemaType type, string? format)
     {

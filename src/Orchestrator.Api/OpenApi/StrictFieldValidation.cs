@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Orchestrator.Api.Schema;
 
-namespace Orchestrator.Api.Validation;
+namespace Orchestrator.Api.OpenApi;
 
 /// <summary>
 /// fieldValidation=Strict for built-in kinds: finds the fields a request sets that the kind's
