@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
 using Orchestrator.Api.Schema;
 
@@ -63,7 +62,13 @@ internal sealed class ComponentSchemas
         _schemas[name] = schema;
         foreach ((string field, PropertyInfo property) in ModelShape.OrderedFieldsOf(model))
         {
-            schema.Properties[field] = Field(property.PropertyType, _docs.Of(property));
+            IOpenApiSchema fieldSchema = Field(property.PropertyType, _docs.Of(property));
+            if (fieldSchema is OpenApiSchema inline && PatchExtensions.For(model, field) is { } patch)
+            {
+                inline.Extensions = patch;
+            }
+
+            schema.Properties[field] = fieldSchema;
         }
 
         return name;
