@@ -12,7 +12,7 @@ var seconds = args.Length > 0 ? int.Parse(args[0]) : 10;
 var trials = args.Length > 1 ? int.Parse(args[1]) : 5;
 var root = Path.Combine(Path.GetTempPath(), "orchestrator-bench", Guid.NewGuid().ToString("N"));
 var replicas = Enumerable.Range(1, 3)
-    .Select(i => new ReplicaProcess(i, Path.Combine(root, $"replica-{i}"), FreePorts.Next(), FreePorts.Next()))
+    .Select(i => new ReplicaProcess(i, Path.Combine(root, $"replica-{i}"), FreePorts.Next(), FreePorts.Next(), FreePorts.Next(), Path.Combine(root, "pki")))
     .ToList();
 var peers = replicas.Select(r => r.RaftEndpoint).ToList();
 try

@@ -12,13 +12,23 @@ public sealed class ReplicaProcess : IAsyncDisposable
     private Process? process;
     private GrpcChannel? channel;
 
-    public ReplicaProcess(int ordinal, string dataDirectory, int raftPort, int grpcPort)
+    public ReplicaProcess(int ordinal, string dataDirectory, int raftPort, int grpcPort, int apiPort, string pkiDirectory)
     {
         Ordinal = ordinal;
         DataDirectory = dataDirectory;
         RaftEndpoint = $"127.0.0.1:{raftPort}";
         GrpcEndpoint = $"127.0.0.1:{grpcPort}";
+        ApiEndpoint = $"127.0.0.1:{apiPort}";
+        PkiDirectory = pkiDirectory;
     }
+
+    /// <summary>The HTTPS Kubernetes API of this replica.</summary>
+    public string ApiEndpoint { get; }
+
+    public Uri ApiUri => new($"https://{ApiEndpoint}");
+
+    /// <summary>The cluster CA directory, shared by all replicas of one cluster.</summary>
+    public string PkiDirectory { get; }
 
     public int Ordinal { get; }
 
@@ -47,6 +57,7 @@ public sealed class ReplicaProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         foreach (var arg in new[] { server, "server", "--data", DataDirectory, "--raft", RaftEndpoint, "--grpc", GrpcEndpoint,
+                     "--api", ApiEndpoint, "--pki", PkiDirectory,
                      "--snapshot-every", snapshotEvery.ToString(), "--watch-window", watchWindow.ToString(), "--log-level", Environment.GetEnvironmentVariable("ORCHESTRATOR_TEST_LOG_LEVEL") ?? "Warning" })
             info.ArgumentList.Add(arg);
         if (join)

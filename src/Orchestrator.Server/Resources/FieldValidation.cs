@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Orchestrator.Api.Errors;
+using Orchestrator.Api.OpenApi;
 using Orchestrator.Api.Schema;
 
 namespace Orchestrator.Server.Resources;
@@ -17,16 +18,14 @@ public static class FieldValidation
             throw ApiException.BadRequest($"fieldValidation parameter unsupported: {mode}");
         if (mode == "Ignore")
             return [];
-        var unknown = UnknownFields(kind, obj);
+        var unknown = StrictFieldValidation.UnknownFields(kind, obj);
         if (unknown.Count == 0)
             return unknown;
         var messages = unknown.Select(f => $"unknown field \"{f}\"").ToList();
         if (mode == "Strict")
-            throw ApiException.BadRequest("strict decoding error: " + string.Join(", ", messages));
+            throw ApiException.BadRequest(StrictFieldValidation.Message(unknown));
         foreach (var message in messages)
             context.Response.Headers.Append("Warning", $"299 - \"{message.Replace("\"", "\\\"")}\"");
         return unknown;
     }
-
-    private static IReadOnlyList<string> UnknownFields(GroupVersionKind kind, JsonObject obj) => [];
 }

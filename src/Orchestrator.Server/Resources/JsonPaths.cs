@@ -27,13 +27,15 @@ public static class JsonPaths
     public static long? Long(this JsonNode? node, params string[] path)
     {
         var value = Walk(node, path);
-        if (value is not JsonValue v)
+        // Nodes built in memory hold int, long or double; parsed ones hold a JSON element: read the number's text.
+        if (value is not JsonValue v || v.GetValueKind() != System.Text.Json.JsonValueKind.Number)
             return null;
-        if (v.TryGetValue(out long l))
+        var text = v.ToJsonString();
+        if (long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var l))
             return l;
-        if (v.TryGetValue(out double d) && d == Math.Floor(d))
-            return (long)d;
-        return null;
+        return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) && d == Math.Floor(d)
+            ? (long)d
+            : null;
     }
 
     public static JsonNode? Walk(JsonNode? node, params string[] path)

@@ -29,6 +29,10 @@ public sealed class ClusterPki : IDisposable
         var keyPath = Path.Combine(directory, CaKeyFile);
         if (File.Exists(certPath) && File.Exists(keyPath))
             return new ClusterPki(X509Certificate2.CreateFromPemFile(certPath, keyPath));
+        // Replicas starting together must agree on one CA: whoever holds the lock makes it, the others load it.
+        using var lockFile = AcquireLock(Path.Combine(directory, ".lock"));
+        if (File.Exists(certPath) && File.Exists(keyPath))
+            return new ClusterPki(X509Certificate2.CreateFromPemFile(certPath, keyPath));
 
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=orchestrator-ca", key, HashAlgorithmName.SHA256);
@@ -96,6 +100,21 @@ public sealed class ClusterPki : IDisposable
     }
 
     private static Oid Oid(string value) => new(value);
+
+    private static FileStream AcquireLock(string path)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (attempt < 200)
+            {
+                Thread.Sleep(50);
+            }
+        }
+    }
 
     internal static void WriteAtomically(string path, string text)
     {

@@ -50,7 +50,7 @@ public sealed class TestCluster : IAsyncDisposable
     }
 
     public ReplicaProcess NewReplica(int ordinal) =>
-        new(ordinal, Path.Combine(root, $"replica-{ordinal}"), FreePorts.Next(), FreePorts.Next());
+        new(ordinal, Path.Combine(root, $"replica-{ordinal}"), FreePorts.Next(), FreePorts.Next(), FreePorts.Next(), Path.Combine(root, "pki"));
 
     public void Start(ReplicaProcess replica, bool join = false) =>
         replica.Start(Peers, join, snapshotEvery, watchWindow);
@@ -103,30 +103,5 @@ public sealed class TestCluster : IAsyncDisposable
         catch (IOException)
         {
         }
-    }
-}
-
-/// <summary>Bounded polling for conditions that become true asynchronously.</summary>
-public static class Eventually
-{
-    public static async Task HoldsAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string>? diagnostics = null)
-    {
-        var watch = Stopwatch.StartNew();
-        Exception? last = null;
-        while (watch.Elapsed < timeout)
-        {
-            try
-            {
-                if (await condition())
-                    return;
-                last = null;
-            }
-            catch (Exception e) when (e is RpcException or InvalidOperationException or IOException or HttpRequestException or Xunit.Sdk.XunitException)
-            {
-                last = e;
-            }
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"Condition not met within {timeout}. Last error: {last?.Message}\n{diagnostics?.Invoke()}");
     }
 }
