@@ -34,7 +34,17 @@ public sealed class NamespaceCleanup(ObjectStore objects, ResourceRegistry regis
                         var revision = long.Parse(obj.Str("metadata", "resourceVersion")!, CultureInfo.InvariantCulture);
                         try
                         {
-                            await objects.DeleteAsync(resource.GroupResource, key, obj.Name(), revision, token);
+                            if (obj.Arr("metadata", "finalizers") is { Count: > 0 })
+                            {
+                                // Finalizers are honoured: mark it, its finalizers' owners remove it.
+                                obj.Metadata()["deletionTimestamp"] = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+                                obj.Metadata()["deletionGracePeriodSeconds"] = 0;
+                                await objects.UpdateAsync(resource.GroupResource, key, obj, revision, token);
+                            }
+                            else
+                            {
+                                await objects.DeleteAsync(resource.GroupResource, key, obj.Name(), revision, token);
+                            }
                         }
                         catch (Api.Errors.ApiException)
                         {

@@ -159,7 +159,7 @@ partial class ResourceHandler
         }
         var key = ObjectStore.Key(request.Resource, current.Namespace(), current.Name());
         var stored = await objects.UpdateAsync(request.Resource.GroupResource, key, updated, expected, token);
-        if (stored.Obj("metadata")?["deletionTimestamp"] is not null && (stored.Arr("metadata", "finalizers")?.Count ?? 0) == 0)
+        if (IsDeletionFinished(stored))
         {
             var revision = ParseRevision(stored.Str("metadata", "resourceVersion"), "resourceVersion");
             var deleted = await objects.DeleteAsync(request.Resource.GroupResource, key, current.Name(), revision, token);
@@ -168,6 +168,16 @@ partial class ResourceHandler
         }
         return (200, stored);
     }
+
+    /// <summary>
+    /// Marked for deletion with no grace period left and nothing holding it: the last finalizer went,
+    /// so the object goes (a graceful pod waits for its node; a namespace for its own cleanup).
+    /// </summary>
+    private static bool IsDeletionFinished(JsonObject obj) =>
+        obj.Obj("metadata")?["deletionTimestamp"] is not null
+        && (obj.Long("metadata", "deletionGracePeriodSeconds") ?? 0) == 0
+        && (obj.Arr("metadata", "finalizers")?.Count ?? 0) == 0
+        && obj.Str("kind") != "Namespace";
 
     private async Task PatchAsync(ResourceRequest request)
     {

@@ -14,7 +14,7 @@ namespace Orchestrator.Server.Resources;
 public sealed partial class ResourceHandler(ObjectStore objects, StrategyTable strategies, NamespaceCleanup namespaceCleanup, TimeProvider clock)
 {
     /// <summary>How often an idle watch gets a bookmark when it asked for them.</summary>
-    public TimeSpan BookmarkInterval { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan BookmarkInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     public ObjectStore Objects => objects;
 
