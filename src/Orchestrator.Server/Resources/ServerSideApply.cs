@@ -27,6 +27,7 @@ public static class ServerSideApply
             throw ApiException.BadRequest($"the kind in the data ({kind}) does not match the expected kind ({resource.Kind})");
         if (config.Str("metadata", "name") is { } name && name != request.Info.Name)
             throw ApiException.BadRequest($"the name of the object ({name}) does not match the name on the URL ({request.Info.Name})");
+        Strategies.PodSpecRules.NormalizeQuantities(config);
         return ManagedFields.Apply(live, config, manager, force, ManagedFieldsTracking.SchemaFor(request), resource.GroupVersion.ToString(), now,
             request.Info.Subresource);
     }

@@ -118,6 +118,30 @@ public static class PodSpecRules
         }
     }
 
+    /// <summary>
+    /// Canonical quantities in every container's resources anywhere in an object (a server-side apply
+    /// configuration), so "1000m" applied over a stored "1" is the same value, not a conflict.
+    /// </summary>
+    public static void NormalizeQuantities(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (name, child) in obj)
+                {
+                    if (name == "resources" && child is JsonObject resources)
+                        NormalizeResources(resources);
+                    else
+                        NormalizeQuantities(child);
+                }
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                    NormalizeQuantities(item);
+                break;
+        }
+    }
+
     /// <summary>Quantities are stored in canonical form ("1000m" becomes "1"), as Kubernetes does.</summary>
     private static void NormalizeResources(JsonObject? resources)
     {
