@@ -58,7 +58,19 @@ public sealed partial class Informer : IAsyncDisposable
     {
         if (loop is not null)
             throw new InvalidOperationException("the informer is already started");
-        loop = Task.Run(() => RunAsync(stop.Token));
+        loop = Task.Run(async () =>
+        {
+            try
+            {
+                await RunAsync(stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A failing handler stops the informer; whoever waits for the sync must hear about it.
+                synced.TrySetException(e);
+                throw;
+            }
+        });
     }
 
     public Task WaitForSyncAsync(CancellationToken token) => synced.Task.WaitAsync(token);
