@@ -11,8 +11,9 @@ namespace Orchestrator.Testing;
 /// </summary>
 public sealed class ApiCluster : IAsyncDisposable
 {
-    private ApiCluster(int size)
+    private ApiCluster(int size, int watchWindow)
     {
+        WatchWindow = watchWindow;
         Root = Path.Combine(Path.GetTempPath(), "orchestrator-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Root);
         for (var i = 1; i <= size; i++)
@@ -27,16 +28,19 @@ public sealed class ApiCluster : IAsyncDisposable
 
     public List<ReplicaProcess> Replicas { get; } = [];
 
-    public static async Task<ApiCluster> StartAsync(int size = 3)
+    /// <summary>Events each replica keeps for watches (--watch-window); small values make 410 Expired easy to reach.</summary>
+    public int WatchWindow { get; }
+
+    public static async Task<ApiCluster> StartAsync(int size = 3, int watchWindow = 100_000)
     {
-        var cluster = new ApiCluster(size);
+        var cluster = new ApiCluster(size, watchWindow);
         try
         {
             using (var pki = ClusterPki.LoadOrCreate(cluster.PkiDirectory))
                 KubeconfigFile.Write(cluster.KubeconfigPath, [.. cluster.Replicas.Select(r => r.ApiUri)], pki, "admin", ["system:masters"]);
             var peers = cluster.Replicas.Select(r => r.RaftEndpoint).ToList();
             foreach (var replica in cluster.Replicas)
-                replica.Start(peers);
+                replica.Start(peers, watchWindow: watchWindow);
             await cluster.WaitReadyAsync(cluster.Replicas);
             return cluster;
         }
@@ -46,6 +50,10 @@ public sealed class ApiCluster : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>Starts a stopped replica again with the cluster's peers and settings.</summary>
+    public void Restart(ReplicaProcess replica) =>
+        replica.Start(Replicas.Select(r => r.RaftEndpoint), watchWindow: WatchWindow);
 
     /// <summary>An HTTPS client for a replica that trusts the cluster CA and presents the admin certificate.</summary>
     public HttpClient CreateHttpClient(ReplicaProcess replica, string user = "admin", string[]? groups = null)
