@@ -48,7 +48,7 @@ public sealed class Bootstrap(ObjectStore objects, ResourceRegistry registry, Ti
                 {
                     break;
                 }
-                catch (Exception e) when (e is ApiException or Storage.Replication.NoLeaderException or Grpc.Core.RpcException && !stoppingToken.IsCancellationRequested)
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                 {
                     logger.LogDebug("Creating namespace {Name} failed ({Message}); retrying", name, e.Message);
                     await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(100 * (attempt + 1), 1000)), stoppingToken);

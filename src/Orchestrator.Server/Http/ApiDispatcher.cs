@@ -61,6 +61,11 @@ public sealed class ApiDispatcher(
         {
             // The client went away.
         }
+        catch (OperationCanceledException e)
+        {
+            // A deadline inside (store, forwarding) ran out: the request may be retried.
+            await TryWriteStatusAsync(context, ApiException.Timeout($"the request did not finish in time: {e.Message}", retryAfterSeconds: 1));
+        }
         catch (Exception e)
         {
             logger.LogError(e, "Unhandled error for {Method} {Path}", context.Request.Method, path);

@@ -104,8 +104,9 @@ partial class ReplicatedStore
             var metadata = await member.GetMetadataAsync(refresh: false, token).ConfigureAwait(false);
             return metadata.TryGetValue(GrpcMetadataKey, out var address) ? address : null;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
         {
+            // DotNext times out its own metadata request when the member is unreachable: try again later.
             return null;
         }
     }
