@@ -31,16 +31,20 @@ public sealed class ApiCluster : IAsyncDisposable
     /// <summary>Events each replica keeps for watches (--watch-window); small values make 410 Expired easy to reach.</summary>
     public int WatchWindow { get; }
 
-    public static async Task<ApiCluster> StartAsync(int size = 3, int watchWindow = 100_000)
+    /// <summary>Options every replica of this cluster was started with (beyond the harness's own).</summary>
+    public IReadOnlyList<string> ServerArgs { get; private set; } = [];
+
+    /// <param name="serverArgs">More `orchestrator server` options for every replica, e.g. short lease timings.</param>
+    public static async Task<ApiCluster> StartAsync(int size = 3, int watchWindow = 100_000, IReadOnlyList<string>? serverArgs = null)
     {
-        var cluster = new ApiCluster(size, watchWindow);
+        var cluster = new ApiCluster(size, watchWindow) { ServerArgs = serverArgs ?? [] };
         try
         {
             using (var pki = ClusterPki.LoadOrCreate(cluster.PkiDirectory))
                 KubeconfigFile.Write(cluster.KubeconfigPath, [.. cluster.Replicas.Select(r => r.ApiUri)], pki, "admin", ["system:masters"]);
             var peers = cluster.Replicas.Select(r => r.RaftEndpoint).ToList();
             foreach (var replica in cluster.Replicas)
-                replica.Start(peers, watchWindow: watchWindow);
+                replica.Start(peers, watchWindow: watchWindow, extraArgs: cluster.ServerArgs);
             await cluster.WaitReadyAsync(cluster.Replicas);
             return cluster;
         }
@@ -53,7 +57,7 @@ public sealed class ApiCluster : IAsyncDisposable
 
     /// <summary>Starts a stopped replica again with the cluster's peers and settings.</summary>
     public void Restart(ReplicaProcess replica) =>
-        replica.Start(Replicas.Select(r => r.RaftEndpoint), watchWindow: WatchWindow);
+        replica.Start(Replicas.Select(r => r.RaftEndpoint), watchWindow: WatchWindow, extraArgs: ServerArgs);
 
     /// <summary>An HTTPS client for a replica that trusts the cluster CA and presents the admin certificate.</summary>
     public HttpClient CreateHttpClient(ReplicaProcess replica, string user = "admin", string[]? groups = null)

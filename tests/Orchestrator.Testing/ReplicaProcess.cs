@@ -47,7 +47,8 @@ public sealed class ReplicaProcess : IAsyncDisposable
 
     public Store.StoreClient Client => new(channel ??= GrpcChannel.ForAddress($"http://{GrpcEndpoint}"));
 
-    public void Start(IEnumerable<string> peers, bool join = false, long snapshotEvery = 50_000, int watchWindow = 100_000)
+    /// <param name="extraArgs">More `orchestrator server` options, e.g. shorter leader-election timings for tests.</param>
+    public void Start(IEnumerable<string> peers, bool join = false, long snapshotEvery = 50_000, int watchWindow = 100_000, IEnumerable<string>? extraArgs = null)
     {
         var server = Path.Combine(AppContext.BaseDirectory, "orchestrator.dll");
         var info = new ProcessStartInfo("dotnet")
@@ -59,6 +60,8 @@ public sealed class ReplicaProcess : IAsyncDisposable
         foreach (var arg in new[] { server, "server", "--data", DataDirectory, "--raft", RaftEndpoint, "--grpc", GrpcEndpoint,
                      "--api", ApiEndpoint, "--pki", PkiDirectory,
                      "--snapshot-every", snapshotEvery.ToString(), "--watch-window", watchWindow.ToString(), "--log-level", Environment.GetEnvironmentVariable("ORCHESTRATOR_TEST_LOG_LEVEL") ?? "Warning" })
+            info.ArgumentList.Add(arg);
+        foreach (var arg in extraArgs ?? [])
             info.ArgumentList.Add(arg);
         if (join)
             info.ArgumentList.Add("--join");

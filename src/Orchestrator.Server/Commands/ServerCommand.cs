@@ -15,6 +15,13 @@ public static class ServerCommand
         var api = new Option<string>("--api") { Description = "HTTPS endpoint of the Kubernetes API, e.g. 127.0.0.1:6443.", Required = true };
         var pki = new Option<string>("--pki") { Description = "Directory of the cluster CA (ca.crt, ca.key), shared by all replicas; made when absent. Default: DATA/pki." };
         var serviceCidr = new Option<string>("--service-cidr") { Description = "Range of service cluster IPs.", DefaultValueFactory = _ => "10.96.0.0/12" };
+        var controllers = new Option<bool>("--controllers") { Description = "Host the controller manager and scheduler (only the lease holder acts).", DefaultValueFactory = _ => true };
+        var leaseDuration = new Option<double>("--leader-elect-lease-duration") { Description = "Seconds others wait after the last renewal before taking a control-plane lease.", DefaultValueFactory = _ => 15 };
+        var renewDeadline = new Option<double>("--leader-elect-renew-deadline") { Description = "Seconds a leader keeps trying to renew before it stops leading.", DefaultValueFactory = _ => 10 };
+        var retryPeriod = new Option<double>("--leader-elect-retry-period") { Description = "Seconds between lease acquire/renew attempts.", DefaultValueFactory = _ => 2 };
+        var nodeGrace = new Option<double>("--node-monitor-grace-period") { Description = "Seconds without a node lease renewal before the node turns Ready=Unknown.", DefaultValueFactory = _ => 40 };
+        var tolerationSeconds = new Option<double>("--default-toleration-seconds") { Description = "Seconds pods tolerate a not-ready or unreachable node before eviction.", DefaultValueFactory = _ => 300 };
+        var lbPool = new Option<string>("--load-balancer-pool") { Description = "Range LoadBalancer services take ingress IPs from.", DefaultValueFactory = _ => "203.0.113.0/24" };
         var peers = new Option<string>("--peers") { Description = "Comma-separated Raft endpoints of all replicas (this one included). Omit with --join." };
         var join = new Option<bool>("--join") { Description = "Start with no members and wait to be added to a running cluster." };
         var snapshotEvery = new Option<long>("--snapshot-every") { Description = "Applied entries between snapshots.", DefaultValueFactory = _ => 50_000 };
@@ -23,7 +30,7 @@ public static class ServerCommand
 
         var command = new Command("server", "Run one API server replica.")
         {
-            data, raft, grpc, api, pki, serviceCidr, peers, join, snapshotEvery, watchWindow, logLevel,
+            data, raft, grpc, api, pki, serviceCidr, controllers, leaseDuration, renewDeadline, retryPeriod, nodeGrace, tolerationSeconds, lbPool, peers, join, snapshotEvery, watchWindow, logLevel,
         };
         command.SetAction((result, token) =>
         {
@@ -44,6 +51,16 @@ public static class ServerCommand
                 ApiEndpoint = ParseEndpoint(result.GetValue(api)!, "--api"),
                 PkiDirectory = Path.GetFullPath(result.GetValue(pki) ?? Path.Combine(result.GetValue(data)!, "pki")),
                 ServiceCidr = result.GetValue(serviceCidr)!,
+                RunControllers = result.GetValue(controllers),
+                LeaseDuration = TimeSpan.FromSeconds(result.GetValue(leaseDuration)),
+                RenewDeadline = TimeSpan.FromSeconds(result.GetValue(renewDeadline)),
+                RetryPeriod = TimeSpan.FromSeconds(result.GetValue(retryPeriod)),
+                Controllers = new Controllers.Runtime.ControllerSettings
+                {
+                    NodeMonitorGracePeriod = TimeSpan.FromSeconds(result.GetValue(nodeGrace)),
+                    DefaultTolerationSeconds = TimeSpan.FromSeconds(result.GetValue(tolerationSeconds)),
+                    LoadBalancerPool = result.GetValue(lbPool)!,
+                },
                 Peers = peerList,
                 SnapshotEvery = result.GetValue(snapshotEvery),
                 WatchWindowEvents = result.GetValue(watchWindow),

@@ -84,7 +84,9 @@ public static class ReplicaHost
         builder.Services.AddSingleton<OpenApiEndpoint>();
         builder.Services.AddSingleton<ApiDispatcher>();
         builder.Services.AddSingleton<ClientAuthentication>();
+        builder.Services.AddSingleton(options);
         builder.Services.AddHostedService<Bootstrap>();
+        builder.Services.AddHostedService<ControlPlaneHost>();
 
         await using var app = builder.Build();
         app.UseOpenTelemetryPrometheusScrapingEndpoint(meterProvider, predicate: null, path: "/metrics", configureBranchedPipeline: null, optionsName: null);

@@ -28,4 +28,16 @@ public sealed record ServerOptions
     public int WatchWindowEvents { get; init; } = 100_000;
 
     public string LogLevel { get; init; } = "Warning";
+
+    /// <summary>Whether this replica hosts the controller manager (and campaigns for its lease).</summary>
+    public bool RunControllers { get; init; } = true;
+
+    /// <summary>Leader election of the controller manager and scheduler (kube-controller-manager's defaults).</summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
+
+    public TimeSpan RenewDeadline { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(2);
+
+    public Controllers.Runtime.ControllerSettings Controllers { get; init; } = new();
 }

@@ -1,0 +1,11 @@
+using Orchestrator.Controllers.Runtime;
+
+namespace Orchestrator.Controllers;
+
+/// <summary>What runs under the scheduler's own lease (kube-scheduler is elected apart from the controller manager).</summary>
+public static class SchedulerCatalog
+{
+    public static IReadOnlyList<IController> Create(ControllerSettings settings) =>
+    [
+    ];
+}
