@@ -81,11 +81,17 @@ public sealed class ServiceControllerTests(KubeletCluster cluster) : IClassFixtu
         Assert.Equal(first, await IngressAsync("lb-3"));
 
         // A service that stops being a LoadBalancer loses its address.
-        await Client.PatchAsync(ApiResource.Services, "default", "lb-2", PatchType.Merge, Json("""{"spec":{"type":"ClusterIP"}}"""));
+        // (To NodePort: this server keeps allocated node ports on a change to ClusterIP and then refuses them.)
+        await Client.PatchAsync(ApiResource.Services, "default", "lb-2", PatchType.Merge, Json("""{"spec":{"type":"NodePort"}}"""));
         await Eventually.HoldsAsync(async () =>
         {
             var svc = await Client.GetAsync(ApiResource.Services, "default", "lb-2");
             return svc["status"]?["loadBalancer"]?["ingress"] is null;
+        }, Wait);
+        await Eventually.HoldsAsync(async () =>
+        {
+            var claims = await Client.ListAsync(ApiResource.ConfigMaps, "kube-system", new ListOptions { LabelSelector = "orchestrator.io/loadbalancer-ip" });
+            return claims.Items.All(c => (string?)c["data"]?["ip"] != second);
         }, Wait);
     }
 
