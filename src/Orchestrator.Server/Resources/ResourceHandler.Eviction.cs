@@ -71,6 +71,9 @@ partial class ResourceHandler
             throw ApiException.InternalError(MultiplePdbMessage);
         var (key, pdb) = budgets[0];
         var pdbName = pdb.Name();
+        // Already granted (a retry after the pod delete lost a race): the budget counts it as disrupted, spend nothing twice.
+        if (pdb.Obj("status", "disruptedPods")?[pod.Name()] is not null)
+            return;
         if ((pdb.Long("status", "observedGeneration") ?? 0) < (pdb.Long("metadata", "generation") ?? 0))
             throw BudgetViolation($"The disruption budget {pdbName} is still being processed by the server.");
         var allowed = pdb.Long("status", "disruptionsAllowed") ?? 0;
