@@ -1,4 +1,7 @@
+using Orchestrator.Controllers.Batch;
+using Orchestrator.Controllers.Disruption;
 using Orchestrator.Controllers.Runtime;
+using Orchestrator.Controllers.Services;
 
 namespace Orchestrator.Controllers;
 
@@ -7,5 +10,10 @@ public static class ControllerCatalog
 {
     public static IReadOnlyList<IController> Create(ControllerSettings settings) =>
     [
+        new EndpointsController(),
+        new LoadBalancerController(),
+        new JobController(),
+        new CronJobController(),
+        new DisruptionController(),
     ];
 }

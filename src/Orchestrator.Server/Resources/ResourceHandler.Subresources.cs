@@ -22,6 +22,7 @@ partial class ResourceHandler
             ("scale", "get") => GetScaleAsync(request),
             ("scale", "update" or "patch") => WriteScaleAsync(request),
             ("binding", "create") => BindAsync(request),
+            ("eviction", "create") => EvictAsync(request),
             _ => throw new ApiException(Status.Failed(404, StatusReasons.NotFound,
                 $"the server could not find the requested resource ({verb} {request.Resource.Plural}/{subresource.Name})")),
         };
