@@ -124,6 +124,33 @@ public sealed class ResourceTests(ApiFixture fixture) : IClassFixture<ApiFixture
     }
 
     [Fact]
+    public async Task ChangingServiceTypeAllocatesAndReleasesNodePorts()
+    {
+        var ns = await fixture.NamespaceAsync();
+        var path = $"/api/v1/namespaces/{ns}/services";
+        var created = await fixture.OkAsync(1, HttpMethod.Post, path, JsonNode.Parse("""{"metadata":{"name":"np"},"spec":{"type":"NodePort","ports":[{"port":80}]}}""")!);
+        var nodePort = (int)created["spec"]!["ports"]![0]!["nodePort"]!;
+        Assert.InRange(nodePort, 30000, 32767);
+
+        var clusterIp = await fixture.OkAsync(2, HttpMethod.Patch, $"{path}/np", JsonNode.Parse("""{"spec":{"type":"ClusterIP"}}""")!, "application/merge-patch+json");
+        Assert.Null(clusterIp["spec"]!["ports"]![0]!["nodePort"]);
+        Assert.Equal((string?)created["spec"]!["clusterIP"], (string?)clusterIp["spec"]!["clusterIP"]);
+
+        // The released port can be asked for by another service.
+        var other = await fixture.OkAsync(3, HttpMethod.Post, path, new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = "np2" },
+            ["spec"] = new JsonObject { ["type"] = "NodePort", ["ports"] = new JsonArray(new JsonObject { ["port"] = 81, ["nodePort"] = nodePort }) },
+        });
+        Assert.Equal(nodePort, (int?)other["spec"]!["ports"]![0]!["nodePort"]);
+
+        var back = await fixture.OkAsync(1, HttpMethod.Patch, $"{path}/np", JsonNode.Parse("""{"spec":{"type":"LoadBalancer"}}""")!, "application/merge-patch+json");
+        var newPort = (int)back["spec"]!["ports"]![0]!["nodePort"]!;
+        Assert.NotEqual(nodePort, newPort);
+        Assert.InRange(newPort, 30000, 32767);
+    }
+
+    [Fact]
     public async Task FinalizersHoldDeletionAndBindingAndGracefulPodDeletion()
     {
         var ns = await fixture.NamespaceAsync();

@@ -143,7 +143,21 @@ partial class ResourceHandler
         }
         Validate(request, updated, current);
         ManagedFieldsTracking.RecordUpdate(request, current, updated, Now);
-        return await WriteUpdateAsync(request, current, updated, expected, dryRun, token);
+        if (dryRun)
+            return await WriteUpdateAsync(request, current, updated, expected, dryRun, token);
+        await request.Strategy.BeforeUpdateAsync(updated, current, objects, token);
+        try
+        {
+            var written = await WriteUpdateAsync(request, current, updated, expected, dryRun, token);
+            await request.Strategy.ReleaseDroppedAsync(current, written.Result, objects, CancellationToken.None);
+            return written;
+        }
+        catch
+        {
+            // Give back what this update took; what the stored object holds stays.
+            await request.Strategy.ReleaseDroppedAsync(updated, current, objects, CancellationToken.None);
+            throw;
+        }
     }
 
     /// <summary>The store write of an update, shared with subresources; finishes deletion when the last finalizer goes.</summary>

@@ -42,6 +42,12 @@ public class ResourceStrategy
     /// <summary>Reserves what the object needs from shared pools before it is stored.</summary>
     public virtual Task BeforeCreateAsync(JsonObject obj, ObjectStore store, CancellationToken token) => Task.CompletedTask;
 
+    /// <summary>Reserves what an update newly needs (a node port when a service becomes NodePort).</summary>
+    public virtual Task BeforeUpdateAsync(JsonObject obj, JsonObject old, ObjectStore store, CancellationToken token) => Task.CompletedTask;
+
+    /// <summary>Releases what <paramref name="before"/> held and <paramref name="after"/> no longer does.</summary>
+    public virtual Task ReleaseDroppedAsync(JsonObject before, JsonObject after, ObjectStore store, CancellationToken token) => Task.CompletedTask;
+
     /// <summary>Releases what <see cref="BeforeCreateAsync"/> or the stored object held, when it is gone or never came.</summary>
     public virtual Task ReleaseAsync(JsonObject obj, ObjectStore store, CancellationToken token) => Task.CompletedTask;
 }

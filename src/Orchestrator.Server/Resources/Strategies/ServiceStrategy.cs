@@ -54,6 +54,13 @@ public sealed class ServiceStrategy(ServiceIpAllocator allocator) : ResourceStra
             spec["clusterIP"] = ip;
             spec["clusterIPs"] = new JsonArray(ip);
         }
+        // Node ports carry over only while the type still uses them; a change to ClusterIP drops them.
+        if (spec.Str("type") is not ("NodePort" or "LoadBalancer"))
+        {
+            foreach (var port in spec.Arr("ports")?.OfType<JsonObject>() ?? [])
+                port.Remove("nodePort");
+            return;
+        }
         var oldPorts = old.Arr("spec", "ports")?.OfType<JsonObject>().ToList() ?? [];
         foreach (var port in spec.Arr("ports")?.OfType<JsonObject>() ?? [])
         {
@@ -157,6 +164,43 @@ public sealed class ServiceStrategy(ServiceIpAllocator allocator) : ResourceStra
             throw;
         }
     }
+
+    public override async Task BeforeUpdateAsync(JsonObject obj, JsonObject old, ObjectStore store, CancellationToken token)
+    {
+        if (obj.Str("spec", "type") is not ("NodePort" or "LoadBalancer"))
+            return;
+        var owner = $"{obj.Namespace()}/{obj.Name()}";
+        var held = NodePorts(old);
+        var taken = new List<int>();
+        try
+        {
+            foreach (var port in obj.Arr("spec", "ports")?.OfType<JsonObject>() ?? [])
+            {
+                var requested = (int?)port.Long("nodePort");
+                if (requested is int kept && held.Contains(kept))
+                    continue;
+                var nodePort = await allocator.AllocateNodePortAsync(requested, owner, store, token);
+                taken.Add(nodePort);
+                port["nodePort"] = nodePort;
+            }
+        }
+        catch
+        {
+            foreach (var port in taken)
+                await allocator.ReleaseNodePortAsync(port, store, CancellationToken.None);
+            throw;
+        }
+    }
+
+    public override async Task ReleaseDroppedAsync(JsonObject before, JsonObject after, ObjectStore store, CancellationToken token)
+    {
+        var still = NodePorts(after);
+        foreach (var port in NodePorts(before).Where(p => !still.Contains(p)))
+            await allocator.ReleaseNodePortAsync(port, store, token);
+    }
+
+    private static HashSet<int> NodePorts(JsonObject service) =>
+        [.. (service.Arr("spec", "ports")?.OfType<JsonObject>() ?? []).Select(p => (int?)p.Long("nodePort")).OfType<int>()];
 
     public override async Task ReleaseAsync(JsonObject obj, ObjectStore store, CancellationToken token)
     {
