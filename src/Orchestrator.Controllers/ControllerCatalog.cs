@@ -1,4 +1,7 @@
+using Orchestrator.Controllers.GarbageCollection;
+using Orchestrator.Controllers.Namespaces;
 using Orchestrator.Controllers.Runtime;
+using Orchestrator.Controllers.Workloads;
 
 namespace Orchestrator.Controllers;
 
@@ -7,5 +10,9 @@ public static class ControllerCatalog
 {
     public static IReadOnlyList<IController> Create(ControllerSettings settings) =>
     [
+        new ReplicaSetController(),
+        new DeploymentController(),
+        new GarbageCollector(),
+        new NamespaceController(),
     ];
 }
