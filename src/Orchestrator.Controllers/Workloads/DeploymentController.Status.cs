@@ -64,7 +64,8 @@ partial class DeploymentController
         var newName = rollout.New?.Name();
         if (rollout.NewReplicaSetEvent is { } happened)
             conditions.Set("Progressing", "True", happened.Reason, happened.Message, refresh: true);
-        else if (newName is not null && IsComplete(d, status))
+        progressing = conditions.Get("Progressing");
+        if (newName is not null && IsComplete(d, status))
         {
             if (progressing?.Str("reason") != "NewReplicaSetAvailable")
                 conditions.Set("Progressing", "True", "NewReplicaSetAvailable", $"ReplicaSet \"{newName}\" has successfully progressed.", refresh: true);

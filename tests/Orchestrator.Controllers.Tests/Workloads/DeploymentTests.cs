@@ -48,11 +48,15 @@ public sealed class DeploymentTests(ControlPlaneCluster cluster, ITestOutputHelp
         Assert.Equal($"web-{hash}", (string?)rs["metadata"]!["name"]);
         Assert.Equal("1", (string?)rs["metadata"]!["annotations"]!["deployment.kubernetes.io/revision"]);
         Assert.All(pods, p => Assert.Equal(hash, (string?)p["metadata"]!["labels"]!["pod-template-hash"]));
-        var d = await Client.GetAsync(ApiResource.Deployments, ns, "web");
-        Assert.Equal(3, (int?)d["status"]!["availableReplicas"]);
-        var conditions = d["status"]!["conditions"]!.AsArray();
-        Assert.Contains(conditions, c => (string?)c!["type"] == "Available" && (string?)c["status"] == "True");
-        Assert.Contains(conditions, c => (string?)c!["type"] == "Progressing" && (string?)c["reason"] == "NewReplicaSetAvailable");
+        // The completion condition may land one status write after the counts kubectl waits for.
+        await Eventually.HoldsAsync(async () =>
+        {
+            var d = await Client.GetAsync(ApiResource.Deployments, ns, "web");
+            var conditions = d["status"]!["conditions"]!.AsArray();
+            return (int?)d["status"]!["availableReplicas"] == 3
+                   && conditions.Any(c => (string?)c!["type"] == "Available" && (string?)c["status"] == "True")
+                   && conditions.Any(c => (string?)c!["type"] == "Progressing" && (string?)c["reason"] == "NewReplicaSetAvailable");
+        }, Patience, () => Client.GetAsync(ApiResource.Deployments, ns, "web").Result["status"]!.ToJsonString());
     }
 
     [Fact]
