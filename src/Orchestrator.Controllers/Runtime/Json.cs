@@ -16,8 +16,13 @@ public static class Json
     public static string? Str(this JsonNode? node, params string[] path) =>
         node.At(path) is JsonValue value && value.TryGetValue(out string? text) ? text : null;
 
-    public static long? Long(this JsonNode? node, params string[] path) =>
-        node.At(path) is JsonValue value && value.TryGetValue(out long number) ? number : null;
+    // Values built in code keep their CLR type (an int is not readable as long), parsed ones are JSON numbers.
+    public static long? Long(this JsonNode? node, params string[] path) => node.At(path) switch
+    {
+        JsonValue value when value.TryGetValue(out long number) => number,
+        JsonValue value when value.TryGetValue(out int number) => number,
+        _ => null,
+    };
 
     public static bool? Bool(this JsonNode? node, params string[] path) =>
         node.At(path) is JsonValue value && value.TryGetValue(out bool flag) ? flag : null;
