@@ -52,8 +52,16 @@ public sealed partial class ReplicaSetController : QueueController
         var pods = OwnedPods(context, rs);
         var active = pods.Where(PodState.IsActive).ToList();
         // A ReplicaSet being deleted keeps its pods until the garbage collector takes them.
-        if (!rs.IsDeleting() && expectations.Satisfied(key))
-            await ManageReplicasAsync(context, key, rs, active, token).ConfigureAwait(false);
+        try
+        {
+            if (!rs.IsDeleting() && expectations.Satisfied(key))
+                await ManageReplicasAsync(context, key, rs, active, token).ConfigureAwait(false);
+        }
+        catch (KubeApiException e) when (e.Code == 403 && e.Message.Contains("being terminated", StringComparison.Ordinal))
+        {
+            // The namespace is going away with everything in it, this ReplicaSet too: nothing to retry.
+            return;
+        }
         await UpdateStatusAsync(context, key, rs, active, token).ConfigureAwait(false);
     }
 
