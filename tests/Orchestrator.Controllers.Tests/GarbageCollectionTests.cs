@@ -91,7 +91,8 @@ public sealed class GarbageCollectionTests(ControlPlaneCluster cluster) : IClass
             await Eventually.HoldsAsync(async () => (await PodsAsync(Client, ns)).Count(p => (string?)p["status"]?["phase"] == "Running") == 2, Patience);
             var kubectl = Kubectl.For(cluster.Cluster);
             var deleted = await kubectl.RunAsync(cluster.Cluster.ContextOf(cluster.Cluster.Replicas[1]), ["delete", "namespace", ns, "--timeout=60s"], timeout: TimeSpan.FromSeconds(90));
-            Assert.True(deleted.Succeeded, deleted + "\n" + await LeftoversAsync(ns) + string.Join("\n", cluster.Cluster.Replicas.SelectMany(r => r.Output.Split('\n')).Where(l => l.Contains("namespace", StringComparison.OrdinalIgnoreCase)).TakeLast(20)));
+            if (!deleted.Succeeded)
+                Assert.Fail(deleted + "\n" + await LeftoversAsync(ns) + string.Join("\n", cluster.Cluster.Replicas.SelectMany(r => r.Output.Split('\n')).Where(l => l.Contains("namespace", StringComparison.OrdinalIgnoreCase)).TakeLast(20)));
         }
         var gone = await Assert.ThrowsAsync<KubeApiException>(() => Client.GetAsync(ApiResource.Namespaces, null, ns));
         Assert.Equal(404, gone.Code);
