@@ -1,7 +1,10 @@
 using Orchestrator.Controllers.Batch;
 using Orchestrator.Controllers.Disruption;
+using Orchestrator.Controllers.GarbageCollection;
+using Orchestrator.Controllers.Namespaces;
 using Orchestrator.Controllers.Runtime;
 using Orchestrator.Controllers.Services;
+using Orchestrator.Controllers.Workloads;
 
 namespace Orchestrator.Controllers;
 
@@ -15,5 +18,9 @@ public static class ControllerCatalog
         new JobController(),
         new CronJobController(),
         new DisruptionController(),
+        new ReplicaSetController(),
+        new DeploymentController(),
+        new GarbageCollector(),
+        new NamespaceController(),
     ];
 }

@@ -25,7 +25,9 @@ public static class BuiltInResources
     [
         Resource(Core, "Namespace", "namespaces", namespaced: false, shortNames: ["ns"], subresources: ["status"],
             verbs: [Verbs.Create, Verbs.Delete, Verbs.Get, Verbs.List, Verbs.Patch, Verbs.Update, Verbs.Watch],
-            fields: KnownSelectableFields.Namespaces),
+            fields: KnownSelectableFields.Namespaces,
+            // The namespace controller removes spec.finalizers through it once the namespace is empty.
+            extra: [Sub("finalize", new(Core, "v1", "Namespace"), Verbs.Update)]),
         Resource(Core, "Pod", "pods", shortNames: ["po"], all: true, subresources: ["status"], fields: KnownSelectableFields.Pods,
             extra:
             [

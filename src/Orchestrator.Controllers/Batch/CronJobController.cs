@@ -114,7 +114,7 @@ public sealed class CronJobController : QueueController
         var annotations = metadata["annotations"] as JsonObject ?? [];
         annotations[ScheduledTimestampAnnotation] = scheduled.Rfc3339();
         metadata["annotations"] = annotations;
-        metadata["ownerReferences"] = new JsonArray(JsonFields.ControllerReference(cronJob, "batch/v1", "CronJob"));
+        metadata["ownerReferences"] = new JsonArray(Json.ControllerReference(cronJob, "batch/v1", "CronJob"));
         var job = new JsonObject
         {
             ["apiVersion"] = "batch/v1",

@@ -129,7 +129,7 @@ public sealed class JobController : QueueController
             metadata.Remove("name");
             metadata["generateName"] = job.Name() + "-";
             metadata["namespace"] = job.Namespace();
-            metadata["ownerReferences"] = new JsonArray(JsonFields.ControllerReference(job, "batch/v1", "Job"));
+            metadata["ownerReferences"] = new JsonArray(Json.ControllerReference(job, "batch/v1", "Job"));
             var pod = new JsonObject
             {
                 ["apiVersion"] = "v1",

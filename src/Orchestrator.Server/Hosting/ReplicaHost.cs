@@ -79,7 +79,6 @@ public static class ReplicaHost
         builder.Services.AddSingleton<ObjectStore>();
         builder.Services.AddSingleton(new ServiceIpAllocator(options.ServiceCidr));
         builder.Services.AddSingleton<StrategyTable>();
-        builder.Services.AddSingleton<NamespaceCleanup>();
         builder.Services.AddSingleton<ResourceHandler>();
         builder.Services.AddSingleton<OpenApiEndpoint>();
         builder.Services.AddSingleton<ApiDispatcher>();

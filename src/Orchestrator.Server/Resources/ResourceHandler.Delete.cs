@@ -42,7 +42,7 @@ partial class ResourceHandler
 
     /// <summary>
     /// Deletes one object: at once when nothing holds it; otherwise marks it (deletionTimestamp) and
-    /// leaves the rest to finalizers, the node agent (graceful pod deletion) or the namespace cleanup.
+    /// leaves the rest to finalizers, the node agent (graceful pod deletion) or the namespace controller.
     /// </summary>
     private async Task<JsonObject> DeleteObjectAsync(ResourceRequest request, string key, string name, DeleteOptions options, bool dryRun, CancellationToken token)
     {
@@ -58,8 +58,6 @@ partial class ResourceHandler
                 if (marked is not null)
                 {
                     var (_, result) = await WriteUpdateAsync(request, current, marked, revision, dryRun, token);
-                    if (resource.Kind == "Namespace" && !dryRun && result.Obj("metadata")?["deletionTimestamp"] is not null)
-                        namespaceCleanup.Start(result.Name());
                     return result;
                 }
                 if (dryRun)

@@ -23,6 +23,7 @@ partial class ResourceHandler
             ("scale", "update" or "patch") => WriteScaleAsync(request),
             ("binding", "create") => BindAsync(request),
             ("eviction", "create") => EvictAsync(request),
+            ("finalize", "update") => FinalizeAsync(request),
             _ => throw new ApiException(Status.Failed(404, StatusReasons.NotFound,
                 $"the server could not find the requested resource ({verb} {request.Resource.Plural}/{subresource.Name})")),
         };
@@ -63,6 +64,29 @@ partial class ResourceHandler
             {
             }
         }
+    }
+
+    /// <summary>
+    /// PUT namespaces/{name}/finalize: only spec.finalizers changes (the namespace controller removes
+    /// "kubernetes" there); a terminating namespace with no finalizers left is then deleted.
+    /// </summary>
+    private async Task FinalizeAsync(ResourceRequest request)
+    {
+        var token = request.Token;
+        var body = await RequestBody.ReadObjectAsync(request.Context.Request, token);
+        var current = await objects.GetAsync(request.Key, local: false, token)
+            ?? throw ApiException.NotFound(request.Resource.GroupResource, request.Info.Name!);
+        var expected = ParseRevision(current.Str("metadata", "resourceVersion"), "resourceVersion");
+        if (body.Str("metadata", "resourceVersion") is { Length: > 0 } given && ParseRevision(given, "resourceVersion") != expected)
+            throw ApiException.Conflict(request.Resource.GroupResource, request.Info.Name!);
+        var updated = (JsonObject)current.DeepClone();
+        var finalizers = body.Arr("spec", "finalizers");
+        if (finalizers is null)
+            updated.Child("spec").Remove("finalizers");
+        else
+            updated.Child("spec")["finalizers"] = finalizers.DeepClone();
+        var (code, result) = await WriteUpdateAsync(request, current, updated, expected, IsDryRun(request.Context), token);
+        await ApiResponses.WriteJsonAsync(request.Context, code, result);
     }
 
     private async Task GetScaleAsync(ResourceRequest request)

@@ -185,13 +185,14 @@ partial class ResourceHandler
 
     /// <summary>
     /// Marked for deletion with no grace period left and nothing holding it: the last finalizer went,
-    /// so the object goes (a graceful pod waits for its node; a namespace for its own cleanup).
+    /// so the object goes (a graceful pod waits for its node; a namespace also for spec.finalizers, which the namespace
+    /// controller empties through namespaces/finalize).
     /// </summary>
     private static bool IsDeletionFinished(JsonObject obj) =>
         obj.Obj("metadata")?["deletionTimestamp"] is not null
         && (obj.Long("metadata", "deletionGracePeriodSeconds") ?? 0) == 0
         && (obj.Arr("metadata", "finalizers")?.Count ?? 0) == 0
-        && obj.Str("kind") != "Namespace";
+        && (obj.Str("kind") != "Namespace" || (obj.Arr("spec", "finalizers")?.Count ?? 0) == 0);
 
     private async Task PatchAsync(ResourceRequest request)
     {

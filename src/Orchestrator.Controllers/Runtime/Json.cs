@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Orchestrator.Controllers.Runtime;
+
+/// <summary>Null-tolerant reads of cached JSON objects, and the timestamps Kubernetes writes.</summary>
+public static class Json
+{
+    public static JsonNode? At(this JsonNode? node, params string[] path)
+    {
+        foreach (var part in path)
+            node = node is JsonObject obj ? obj[part] : null;
+        return node;
+    }
+
+    public static string? Str(this JsonNode? node, params string[] path) =>
+        node.At(path) is JsonValue value && value.TryGetValue(out string? text) ? text : null;
+
+    // Values built in code keep their CLR type (an int is not readable as long): read the number's text.
+    public static long? Long(this JsonNode? node, params string[] path) =>
+        node.At(path) is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.Number
+            && long.TryParse(v.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) ? l : null;
+
+    public static bool? Bool(this JsonNode? node, params string[] path) =>
+        node.At(path) is JsonValue value && value.TryGetValue(out bool flag) ? flag : null;
+
+    public static JsonObject? Obj(this JsonNode? node, params string[] path) => node.At(path) as JsonObject;
+
+    public static JsonArray? Arr(this JsonNode? node, params string[] path) => node.At(path) as JsonArray;
+
+    /// <summary>The named child object, created when missing.</summary>
+    public static JsonObject Child(this JsonObject obj, string name)
+    {
+        if (obj[name] is JsonObject child)
+            return child;
+        child = new JsonObject();
+        obj[name] = child;
+        return child;
+    }
+
+    public static string Name(this JsonObject obj) => obj.Str("metadata", "name") ?? "";
+
+    public static string? Namespace(this JsonObject obj) => obj.Str("metadata", "namespace");
+
+    public static string Uid(this JsonObject obj) => obj.Str("metadata", "uid") ?? "";
+
+    public static bool IsDeleting(this JsonObject obj) => obj.At("metadata", "deletionTimestamp") is not null;
+
+    public static DateTimeOffset? Time(this JsonNode? node, params string[] path) =>
+        node.Str(path) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null;
+
+    /// <summary>RFC 3339 in UTC, seconds precision, as Kubernetes writes metav1.Time.</summary>
+    public static string Timestamp(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    public static string Rfc3339(this DateTimeOffset time) => Timestamp(time);
+
+    public static IEnumerable<JsonObject> Items(this JsonNode? node, params string[] path) =>
+        (node.At(path) as JsonArray ?? []).OfType<JsonObject>();
+
+    /// <summary>The object's condition of a type, or null.</summary>
+    public static JsonObject? Condition(this JsonObject obj, string type) =>
+        obj.Items("status", "conditions").FirstOrDefault(c => c.Str("type") == type);
+
+    public static bool HasTrueCondition(this JsonObject obj, string type) => obj.Condition(type)?.Str("status") == "True";
+
+    /// <summary>True when the controller ownerReference of <paramref name="obj"/> names the owner's uid.</summary>
+    public static bool IsControlledBy(this JsonObject obj, JsonObject owner) =>
+        obj.Items("metadata", "ownerReferences").Any(r => r.Bool("controller") == true && r.Str("uid") == owner.Uid());
+
+    /// <summary>A controller ownerReference to <paramref name="owner"/>, as controllers stamp on what they create.</summary>
+    public static JsonObject ControllerReference(JsonObject owner, string apiVersion, string kind) => new()
+    {
+        ["apiVersion"] = apiVersion,
+        ["kind"] = kind,
+        ["name"] = owner.Name(),
+        ["uid"] = owner.Uid(),
+        ["controller"] = true,
+        ["blockOwnerDeletion"] = true,
+    };
+
+    public static IEnumerable<string> Finalizers(this JsonObject obj) =>
+        (obj.Arr("metadata", "finalizers") ?? []).Select(f => f?.GetValue<string>() ?? "");
+
+    public static IEnumerable<JsonObject> OwnerReferences(this JsonObject obj) =>
+        (obj.Arr("metadata", "ownerReferences") ?? []).OfType<JsonObject>();
+
+    /// <summary>The controller ownerReference's uid, if any.</summary>
+    public static string? ControllerUid(this JsonObject obj) =>
+        obj.OwnerReferences().FirstOrDefault(r => r.Bool("controller") == true)?.Str("uid");
+
+    /// <summary>A deep copy, safe to change (cached objects are shared and read-only).</summary>
+    public static JsonObject Copy(this JsonObject obj) => (JsonObject)obj.DeepClone();
+
+    /// <summary>Compares by content, ignoring property order.</summary>
+    public static bool SameAs(this JsonNode? a, JsonNode? b) => JsonNode.DeepEquals(a, b);
+}
