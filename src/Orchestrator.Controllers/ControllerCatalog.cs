@@ -1,3 +1,4 @@
+using Orchestrator.Controllers.Nodes;
 using Orchestrator.Controllers.Runtime;
 
 namespace Orchestrator.Controllers;
@@ -7,5 +8,6 @@ public static class ControllerCatalog
 {
     public static IReadOnlyList<IController> Create(ControllerSettings settings) =>
     [
+        new NodeLifecycleController(),
     ];
 }
