@@ -24,7 +24,7 @@ async Task RunAsync(int nodeCount, bool deployment)
     string[] serverArgs =
     [
         "--leader-elect-lease-duration", "3", "--leader-elect-renew-deadline", "2", "--leader-elect-retry-period", "0.5",
-        "--node-monitor-grace-period", "120", "--log-level", "Warning",
+        "--node-monitor-grace-period", "120",
     ];
     await using var cluster = await ApiCluster.StartAsync(3, serverArgs: serverArgs);
     using var client = await KubeClient.FromKubeconfigAsync(cluster.KubeconfigPath, cluster.ContextOf(cluster.Replicas[0]),
