@@ -94,15 +94,11 @@ public sealed partial class NodeLifecycleController
         {
             if (!toleration.Tolerates(taint))
                 continue;
+            matched = true;
             if (toleration.Seconds is not { } seconds)
-            {
-                if (!matched)
-                    matched = true;
-                continue;
-            }
+                continue; // tolerates forever, unless another matching toleration sets a limit (as kube's getMinTolerationTime)
             var span = TimeSpan.FromSeconds(Math.Max(0, seconds));
             shortest = shortest is null || span < shortest ? span : shortest;
-            matched = true;
         }
         if (!matched)
             return fallback;

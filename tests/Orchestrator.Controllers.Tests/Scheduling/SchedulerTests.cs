@@ -47,7 +47,6 @@ public sealed class SchedulerTests(ControlPlaneCluster cluster) : IClassFixture<
         Assert.All(placed.GroupBy(n => n), g => Assert.Equal(2, g.Count()));
         Assert.Equal(3, placed.Distinct().Count());
 
-        var events = await EventsAsync(Client, ns, "web-0");
         await Eventually.HoldsAsync(async () => (await EventsAsync(Client, ns, "web-0")).Any(e => JsonFields.Str(e, "reason") == "Scheduled"),
             TimeSpan.FromSeconds(10));
         var scheduled = (await EventsAsync(Client, ns, "web-0")).First(e => JsonFields.Str(e, "reason") == "Scheduled");
