@@ -2,6 +2,7 @@ using Orchestrator.Controllers.Batch;
 using Orchestrator.Controllers.Disruption;
 using Orchestrator.Controllers.GarbageCollection;
 using Orchestrator.Controllers.Namespaces;
+using Orchestrator.Controllers.Nodes;
 using Orchestrator.Controllers.Runtime;
 using Orchestrator.Controllers.Services;
 using Orchestrator.Controllers.Workloads;
@@ -22,5 +23,6 @@ public static class ControllerCatalog
         new DeploymentController(),
         new GarbageCollector(),
         new NamespaceController(),
+        new NodeLifecycleController(),
     ];
 }

@@ -1,4 +1,5 @@
 using Orchestrator.Controllers.Runtime;
+using Orchestrator.Controllers.Scheduling;
 
 namespace Orchestrator.Controllers;
 
@@ -7,5 +8,6 @@ public static class SchedulerCatalog
 {
     public static IReadOnlyList<IController> Create(ControllerSettings settings) =>
     [
+        new Scheduler(new SchedulerOptions()),
     ];
 }

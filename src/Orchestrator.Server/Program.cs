@@ -6,5 +6,6 @@ var root = new RootCommand("Orchestrator: a Kubernetes-compatible control plane 
     ServerCommand.Create(),
     UpCommand.Create(),
     DownCommand.Create(),
+    NodeCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -11,7 +11,8 @@ public static class UpCommand
         var replicas = new Option<int>("--replicas") { Description = "Number of replicas: 1, 3 or 5.", DefaultValueFactory = _ => 3 };
         var data = new Option<string>("--data") { Description = "Data directory of the cluster.", DefaultValueFactory = _ => ".data" };
         var detach = new Option<bool>("--detach") { Description = "Return once the cluster is ready and leave it running (stop it with `orchestrator down`)." };
-        var command = new Command("up", "Start a local cluster of replicas on 127.0.0.1.") { replicas, data, detach };
+        var simulatedNodes = new Option<int>("--simulated-nodes") { Description = "Also start this many simulated nodes (an `orchestrator node --simulated` process).", DefaultValueFactory = _ => 0 };
+        var command = new Command("up", "Start a local cluster of replicas on 127.0.0.1.") { replicas, data, detach, simulatedNodes };
         command.SetAction(async (result, token) =>
         {
             var count = result.GetValue(replicas);
@@ -31,6 +32,11 @@ public static class UpCommand
             {
                 Console.Error.WriteLine(e.Message);
                 return 1;
+            }
+            if (result.GetValue(simulatedNodes) is > 0 and var nodeCount)
+            {
+                await cluster.StartSimulatedNodesAsync(nodeCount, token);
+                Console.WriteLine($"Starting {nodeCount} simulated node(s) sim-0..; log {Path.Combine(directory, "simulated-nodes.log")}");
             }
             Console.WriteLine($"Cluster ready: {count} replica(s).");
             foreach (var replica in layout.Replicas)

@@ -50,9 +50,32 @@ public sealed class LocalCluster(string dataDirectory, LocalClusterLayout layout
         }
     }
 
+    /// <summary>
+    /// `up --simulated-nodes N`: one `orchestrator node --simulated` process (its own session, output in
+    /// DIR/simulated-nodes.log, pid in DIR/simulated-nodes.pid) so it lives and dies with the replicas.
+    /// </summary>
+    public async Task StartSimulatedNodesAsync(int count, CancellationToken token)
+    {
+        var self = Environment.ProcessPath!;
+        var host = Path.GetFileNameWithoutExtension(self) == "dotnet" ? $"{Quote(self)} {Quote(typeof(LocalCluster).Assembly.Location)}" : Quote(self);
+        var command = $"exec {host} node --simulated --count {count.ToString(CultureInfo.InvariantCulture)} --kubeconfig {Quote(KubeconfigPath)} "
+            + $">>{Quote(Path.Combine(dataDirectory, "simulated-nodes.log"))} 2>&1";
+        var info = new ProcessStartInfo("setsid") { UseShellExecute = false, ArgumentList = { "sh", "-c", command } };
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the simulated nodes");
+        await File.WriteAllTextAsync(NodesPidFile, process.Id.ToString(CultureInfo.InvariantCulture), token);
+    }
+
+    private string NodesPidFile => Path.Combine(dataDirectory, "simulated-nodes.pid");
+
     /// <summary>Stops every replica named by a pid file: SIGTERM, then SIGKILL after <paramref name="grace"/>.</summary>
     public async Task<int> StopAsync(TimeSpan grace)
     {
+        if (File.Exists(NodesPidFile))
+        {
+            if (int.TryParse(File.ReadAllText(NodesPidFile), out var nodesPid) && IsAlive(nodesPid))
+                _ = Kill(nodesPid, SIGTERM);
+            File.Delete(NodesPidFile);
+        }
         var running = Running();
         foreach (var (_, pid) in running)
             _ = Kill(pid, SIGTERM);

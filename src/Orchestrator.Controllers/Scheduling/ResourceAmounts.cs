@@ -1,0 +1,67 @@
+using System.Text.Json.Nodes;
+using Orchestrator.Client;
+using Orchestrator.Api.Validation;
+
+namespace Orchestrator.Controllers.Scheduling;
+
+/// <summary>The resources the scheduler accounts for, as integers (milli-CPU, bytes, pod slots) so fitting is cheap.</summary>
+public readonly record struct ResourceAmounts(long MilliCpu, long Memory, long Pods)
+{
+    public static ResourceAmounts operator +(ResourceAmounts a, ResourceAmounts b) =>
+        new(a.MilliCpu + b.MilliCpu, a.Memory + b.Memory, a.Pods + b.Pods);
+
+    public static ResourceAmounts operator -(ResourceAmounts a, ResourceAmounts b) =>
+        new(a.MilliCpu - b.MilliCpu, a.Memory - b.Memory, a.Pods - b.Pods);
+
+    private const long DefaultMilliCpu = 100;
+    private const long DefaultMemory = 200L * 1024 * 1024;
+
+    /// <summary>As kube-scheduler scores: a pod without a cpu or memory request counts as 100m / 200Mi.</summary>
+    public ResourceAmounts NonZero() =>
+        new(MilliCpu == 0 ? DefaultMilliCpu : MilliCpu, Memory == 0 ? DefaultMemory : Memory, Pods);
+
+    /// <summary>A node's status.allocatable (capacity when allocatable is absent).</summary>
+    public static ResourceAmounts Allocatable(JsonObject node)
+    {
+        var list = JsonFields.Obj(node, "status", "allocatable") ?? JsonFields.Obj(node, "status", "capacity");
+        return new(Milli(list?["cpu"]), Whole(list?["memory"]), Whole(list?["pods"]));
+    }
+
+    /// <summary>
+    /// What a pod asks for, as kube-scheduler computes it: the sum over containers, but at least the
+    /// largest init container (they run one at a time before the others); one pod slot.
+    /// </summary>
+    public static ResourceAmounts Requests(JsonObject pod)
+    {
+        long cpu = 0, memory = 0;
+        foreach (var container in JsonFields.Objects(pod, "spec", "containers"))
+        {
+            var requests = JsonFields.Obj(container, "resources", "requests");
+            cpu += Milli(requests?["cpu"]);
+            memory += Whole(requests?["memory"]);
+        }
+        foreach (var container in JsonFields.Objects(pod, "spec", "initContainers"))
+        {
+            var requests = JsonFields.Obj(container, "resources", "requests");
+            cpu = Math.Max(cpu, Milli(requests?["cpu"]));
+            memory = Math.Max(memory, Whole(requests?["memory"]));
+        }
+        return new(cpu, memory, 1);
+    }
+
+    private static long Milli(JsonNode? value) =>
+        Parse(value) is { } quantity ? (long)Clamp(quantity.MilliValue) : 0;
+
+    private static long Whole(JsonNode? value) =>
+        Parse(value) is { } quantity ? (long)Clamp(quantity.Value) : 0;
+
+    private static System.Numerics.BigInteger Clamp(System.Numerics.BigInteger value) =>
+        System.Numerics.BigInteger.Min(value, long.MaxValue);
+
+    private static Quantity? Parse(JsonNode? value) => value switch
+    {
+        JsonValue v when v.TryGetValue<string>(out var text) => Quantity.TryParse(text, out var q) ? q : null,
+        JsonValue v when v.TryGetValue<long>(out var number) => Quantity.FromInteger(number),
+        _ => null,
+    };
+}

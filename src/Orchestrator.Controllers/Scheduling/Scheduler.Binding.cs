@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Orchestrator.Client;
+using Orchestrator.Controllers.Runtime;
+
+namespace Orchestrator.Controllers.Scheduling;
+
+// Writing decisions: bindings and the Unschedulable condition.
+public sealed partial class Scheduler
+{
+    private async Task BindAsync(ControllerContext context, JsonObject pod, PodRequirements requirements, string node, SemaphoreSlim slots,
+        CancellationToken token)
+    {
+        try
+        {
+            var binding = new JsonObject
+            {
+                ["apiVersion"] = "v1",
+                ["kind"] = "Binding",
+                // The uid makes the binding a precondition on this very pod (not a namesake created since).
+                ["metadata"] = new JsonObject { ["name"] = requirements.Name, ["namespace"] = requirements.Namespace, ["uid"] = requirements.Uid },
+                ["target"] = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Node", ["name"] = node },
+            };
+            await context.Client.CreateSubresourceAsync(ApiResource.Pods, requirements.Namespace, requirements.Name, "binding", binding, token: token)
+                .ConfigureAwait(false);
+            Interlocked.Increment(ref bound);
+            events.Normal(pod, "Scheduled", $"Successfully assigned {requirements.Key} to {node}");
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            lock (cache.Gate)
+                cache.ForgetAssumed(requirements.Key);
+        }
+        catch (Exception e)
+        {
+            lock (cache.Gate)
+                cache.ForgetAssumed(requirements.Key);
+            if (e is KubeApiException { Code: 404 })
+                return; // deleted meanwhile
+            if (e is KubeApiException { Code: 409 } conflict && conflict.Message.Contains("already assigned", StringComparison.Ordinal))
+                return; // bound by someone else; the informer brings the real placement
+            logger.LogWarning(e, "binding {Pod} to {Node} failed; retrying", requirements.Key, node);
+            queue.AddBackoff(requirements.Key);
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    private async Task ReportUnschedulableAsync(ControllerContext context, JsonObject pod, string message, CancellationToken token)
+    {
+        events.Warning(pod, "FailedScheduling", message);
+        var current = JsonFields.Objects(pod, "status", "conditions").FirstOrDefault(c => JsonFields.Str(c, "type") == "PodScheduled");
+        if (current is not null && JsonFields.Str(current, "status") == "False" && JsonFields.Str(current, "reason") == "Unschedulable"
+            && JsonFields.Str(current, "message") == message)
+            return;
+        var updated = (JsonObject)pod.DeepClone();
+        var status = updated["status"] as JsonObject ?? [];
+        updated["status"] = status;
+        var conditions = status["conditions"] as JsonArray ?? [];
+        status["conditions"] = conditions;
+        var condition = conditions.OfType<JsonObject>().FirstOrDefault(c => JsonFields.Str(c, "type") == "PodScheduled");
+        if (condition is null)
+        {
+            condition = new JsonObject { ["type"] = "PodScheduled" };
+            conditions.Add(condition);
+        }
+        if (JsonFields.Str(condition, "status") != "False")
+            condition["lastTransitionTime"] = context.Clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        condition["status"] = "False";
+        condition["reason"] = "Unschedulable";
+        condition["message"] = message;
+        condition["lastProbeTime"] = null;
+        status["phase"] ??= "Pending";
+        try
+        {
+            // The cached resourceVersion is the precondition: if the pod changed (or got bound), 409 and the newer state wins.
+            await context.Client.UpdateAsync(ApiResource.Pods, updated, subresource: "status", token: token).ConfigureAwait(false);
+        }
+        catch (KubeApiException e) when (e.Code is 404 or 409)
+        {
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
+        {
+            logger.LogDebug(e, "could not mark {Pod} unschedulable", QueueController.KeyOf(pod));
+        }
+    }
+}

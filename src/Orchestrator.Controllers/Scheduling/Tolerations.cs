@@ -1,0 +1,54 @@
+using System.Text.Json.Nodes;
+using Orchestrator.Client;
+
+namespace Orchestrator.Controllers.Scheduling;
+
+/// <summary>A node taint (spec.taints[]).</summary>
+public sealed record Taint(string Key, string? Value, string Effect)
+{
+    public const string NoSchedule = "NoSchedule";
+    public const string PreferNoSchedule = "PreferNoSchedule";
+    public const string NoExecute = "NoExecute";
+    public const string Unschedulable = "node.kubernetes.io/unschedulable";
+    public const string Unreachable = "node.kubernetes.io/unreachable";
+    public const string NotReady = "node.kubernetes.io/not-ready";
+
+    public static IReadOnlyList<Taint> Of(JsonObject node) =>
+        [.. JsonFields.Objects(node, "spec", "taints").Select(t => new Taint(JsonFields.Str(t, "key"), JsonFields.StrOrNull(t, "value"), JsonFields.Str(t, "effect")))];
+
+    public override string ToString() => $"{{{Key}: {Value}}}";
+}
+
+/// <summary>A pod toleration (spec.tolerations[]).</summary>
+public sealed record Toleration(string? Key, string Operator, string? Value, string? Effect, long? Seconds)
+{
+    public static IReadOnlyList<Toleration> Of(JsonObject pod) =>
+        [.. JsonFields.Objects(pod, "spec", "tolerations").Select(t => new Toleration(
+            JsonFields.StrOrNull(t, "key"), JsonFields.StrOrNull(t, "operator") ?? "Equal", JsonFields.StrOrNull(t, "value"),
+            JsonFields.StrOrNull(t, "effect"), JsonFields.IntOrNull(t, "tolerationSeconds")))];
+
+    /// <summary>As Kubernetes' ToleratesTaint: an empty effect matches every effect, an empty key with Exists every key.</summary>
+    public bool Tolerates(Taint taint)
+    {
+        if (!string.IsNullOrEmpty(Effect) && Effect != taint.Effect)
+            return false;
+        if (!string.IsNullOrEmpty(Key) && Key != taint.Key)
+            return false;
+        return Operator switch
+        {
+            "Exists" => true,
+            "Equal" or "" => (Value ?? "") == (taint.Value ?? ""),
+            _ => false,
+        };
+    }
+
+    public static bool AnyTolerates(IReadOnlyList<Toleration> tolerations, Taint taint)
+    {
+        foreach (var toleration in tolerations)
+        {
+            if (toleration.Tolerates(taint))
+                return true;
+        }
+        return false;
+    }
+}
