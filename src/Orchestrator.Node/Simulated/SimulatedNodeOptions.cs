@@ -23,6 +23,9 @@ public sealed record SimulatedNodeOptions
     /// <summary>How long a pod marked for deletion "terminates" before it is removed.</summary>
     public TimeSpan TerminationDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>How long a pod with restartPolicy Never or OnFailure (a job's) "runs" before it exits.</summary>
+    public TimeSpan RunDuration { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Concurrent API requests for registration, lease renewals and pod status updates (each).</summary>
     public int Parallelism { get; init; } = 16;
 

@@ -15,6 +15,10 @@ public sealed partial class SimulatedNodes
     private readonly Channel<string> podWork = Channel.CreateUnbounded<string>();
     private readonly ConcurrentDictionary<string, byte> podQueued = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> terminating = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> completing = new(StringComparer.Ordinal);
+
+    /// <summary>The exit code a simulated run-to-completion pod ends with ("0" when absent).</summary>
+    public const string ExitCodeAnnotation = "simulation.orchestrator.io/exit-code";
 
     private ValueTask OnPodAsync(InformerEvent change, CancellationToken token)
     {
@@ -34,7 +38,11 @@ public sealed partial class SimulatedNodes
     private static bool NeedsWork(JsonObject pod) =>
         JsonFields.IsDeleting(pod)
         || JsonFields.Str(pod, "status", "phase") is not ("Running" or "Succeeded" or "Failed")
-        || JsonFields.Str(JsonFields.Condition(pod, "Ready"), "status") != "True";
+        || JsonFields.Str(pod, "status", "phase") == "Running"
+            && (RunsToCompletion(pod) || JsonFields.Str(JsonFields.Condition(pod, "Ready"), "status") != "True");
+
+    /// <summary>Pods that restart never or on failure (jobs) exit after a simulated run; others run until deleted.</summary>
+    private static bool RunsToCompletion(JsonObject pod) => JsonFields.Str(pod, "spec", "restartPolicy") is "Never" or "OnFailure";
 
     private void EnqueuePod(JsonObject pod)
     {
@@ -61,6 +69,8 @@ public sealed partial class SimulatedNodes
                 {
                     if (JsonFields.IsDeleting(pod))
                         StartTermination(pod, key, token);
+                    else if (JsonFields.Str(pod, "status", "phase") == "Running" && RunsToCompletion(pod))
+                        StartCompletion(pod, key, token);
                     else if (NeedsWork(pod))
                         await RunPodAsync(pod, node, token).ConfigureAwait(false);
                 }
@@ -152,6 +162,70 @@ public sealed partial class SimulatedNodes
                 return;
             }
             terminating.TryRemove(uid, out _);
+        }, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// A run-to-completion pod "exits" after <see cref="SimulatedNodeOptions.RunDuration"/>: with the exit code of
+    /// its annotation <see cref="ExitCodeAnnotation"/> (default 0), so Succeeded, or Failed for a non-zero code.
+    /// </summary>
+    private void StartCompletion(JsonObject pod, string key, CancellationToken token)
+    {
+        var uid = JsonFields.Str(pod, "metadata", "uid");
+        if (!completing.TryAdd(uid, 0))
+            return;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await Task.Delay(options.RunDuration, clock, token).ConfigureAwait(false);
+                var slash = key.IndexOf('/');
+                var current = pods.Get(key[..slash], key[(slash + 1)..]);
+                if (current is null || JsonFields.Str(current, "metadata", "uid") != uid || JsonFields.IsDeleting(current))
+                    return;
+                var exitCode = int.TryParse(JsonFields.StrOrNull(current, "metadata", "annotations", ExitCodeAnnotation), out var code) ? code : 0;
+                var now = JsonFields.Timestamp(clock.GetUtcNow());
+                var updated = (JsonObject)current.DeepClone();
+                var status = (JsonObject)updated["status"]!;
+                status["phase"] = exitCode == 0 ? "Succeeded" : "Failed";
+                foreach (var container in (status["containerStatuses"] as JsonArray ?? []).OfType<JsonObject>())
+                {
+                    var started = JsonFields.StrOrNull(container, "state", "running", "startedAt") ?? now;
+                    container["ready"] = false;
+                    container["started"] = false;
+                    container["state"] = new JsonObject
+                    {
+                        ["terminated"] = new JsonObject
+                        {
+                            ["exitCode"] = exitCode,
+                            ["reason"] = exitCode == 0 ? "Completed" : "Error",
+                            ["startedAt"] = started,
+                            ["finishedAt"] = now,
+                            ["containerID"] = container["containerID"]?.DeepClone(),
+                        },
+                    };
+                }
+                foreach (var condition in (status["conditions"] as JsonArray ?? []).OfType<JsonObject>())
+                {
+                    if (JsonFields.Str(condition, "type") is "Ready" or "ContainersReady")
+                    {
+                        condition["status"] = "False";
+                        condition["reason"] = "PodCompleted";
+                        condition["lastTransitionTime"] = now;
+                    }
+                }
+                await client.UpdateAsync(ApiResource.Pods, updated, subresource: "status", token: token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
+            {
+                logger.LogDebug(e, "completing {Pod} failed; retrying", key);
+                completing.TryRemove(uid, out _);
+                if (pods.Get(key[..key.IndexOf('/')], key[(key.IndexOf('/') + 1)..]) is { } again)
+                    EnqueuePod(again);
+            }
+            catch (OperationCanceledException)
+            {
+            }
         }, CancellationToken.None);
     }
 
