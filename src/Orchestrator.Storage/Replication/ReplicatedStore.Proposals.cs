@@ -60,7 +60,7 @@ partial class ReplicatedStore
                             await cluster.ForceReplicationAsync(deadline.Token).ConfigureAwait(false);
                         return result;
                     }
-                    catch (Exception e) when (e is NotLeaderException or InvalidOperationException && !deadline.IsCancellationRequested)
+                    catch (Exception e) when (e is NotLeaderException or InvalidOperationException or DotNext.Net.Cluster.MemberUnavailableException && !deadline.IsCancellationRequested)
                     {
                         LogProposalRetry(command.Id, e.GetType().Name);
                     }

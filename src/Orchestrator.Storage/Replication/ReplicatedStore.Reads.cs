@@ -36,7 +36,7 @@ partial class ReplicatedStore
                     await cluster.ApplyReadBarrierAsync(deadline.Token).ConfigureAwait(false);
                     return;
                 }
-                catch (Exception e) when (e is QuorumUnreachableException or NotLeaderException or InvalidOperationException && !deadline.IsCancellationRequested)
+                catch (Exception e) when (e is QuorumUnreachableException or NotLeaderException or InvalidOperationException or DotNext.Net.Cluster.MemberUnavailableException && !deadline.IsCancellationRequested)
                 {
                     await Task.Delay(Math.Min(10 * (attempt + 1), 100), deadline.Token).ConfigureAwait(false);
                 }
