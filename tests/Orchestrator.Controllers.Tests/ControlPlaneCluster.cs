@@ -7,7 +7,7 @@ namespace Orchestrator.Controllers.Tests;
 /// A 3-replica cluster with control-plane timings shortened for tests (lease 3 s, renew deadline 2 s,
 /// retry 0.5 s; nodes unreachable after 4 s, pods evicted 2 s later) and a typed client per replica.
 /// </summary>
-public sealed class ControlPlaneCluster : IAsyncLifetime
+public sealed class ControlPlaneCluster(IReadOnlyList<string>? serverArgs = null) : IAsyncLifetime
 {
     public static readonly IReadOnlyList<string> FastControlPlane =
     [
@@ -18,13 +18,22 @@ public sealed class ControlPlaneCluster : IAsyncLifetime
         "--default-toleration-seconds", "2",
     ];
 
+    /// <summary>Fast leases, but nodes are never judged unreachable: for tests whose nodes have no lease to renew.</summary>
+    public static readonly IReadOnlyList<string> WithoutNodeMonitoring =
+    [
+        "--leader-elect-lease-duration", "3",
+        "--leader-elect-renew-deadline", "2",
+        "--leader-elect-retry-period", "0.5",
+        "--node-monitor-grace-period", "3600",
+    ];
+
     private readonly List<KubeClient> clients = [];
 
     public ApiCluster Cluster { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        Cluster = await ApiCluster.StartAsync(3, serverArgs: FastControlPlane);
+        Cluster = await ApiCluster.StartAsync(3, serverArgs: serverArgs ?? FastControlPlane);
         foreach (var replica in Cluster.Replicas)
             clients.Add(await KubeClient.FromKubeconfigAsync(Cluster.KubeconfigPath, Cluster.ContextOf(replica)));
     }

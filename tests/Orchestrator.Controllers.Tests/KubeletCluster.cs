@@ -6,7 +6,8 @@ namespace Orchestrator.Controllers.Tests;
 /// <summary>One 3-replica control plane per test class, with nodes node-a and node-b and a <see cref="TestKubelet"/> binding to node-a.</summary>
 public sealed class KubeletCluster : IAsyncLifetime
 {
-    public ControlPlaneCluster ControlPlane { get; } = new();
+    // Its nodes have no kubelet renewing leases: keep the node lifecycle controller from evicting their pods.
+    public ControlPlaneCluster ControlPlane { get; } = new(ControlPlaneCluster.WithoutNodeMonitoring);
 
     public TestKubelet Kubelet { get; private set; } = null!;
 

@@ -29,6 +29,14 @@ public sealed class UpCommandTests : IDisposable
             var listed = await kubectl.RunAsync("replica-2", "get", "configmaps", "-o", "name");
             Assert.Equal("configmap/from-replica-1\nconfigmap/from-replica-2\nconfigmap/from-replica-3\n", listed.Output);
 
+            // Plain `up` comes with two simulated nodes, so a deployment runs right away.
+            var deployment = await kubectl.RunAsync("replica-1", "create", "deployment", "hello", "--image=nginx", "--replicas=2");
+            Assert.True(deployment.Succeeded, deployment.ToString());
+            var rollout = await kubectl.RunAsync("replica-3", ["rollout", "status", "deployment/hello", "--timeout=90s"], timeout: TimeSpan.FromSeconds(120));
+            Assert.True(rollout.Succeeded, rollout.ToString());
+            var nodes = await kubectl.RunAsync("replica-2", "get", "nodes", "-o", "name");
+            Assert.Equal("node/sim-0\nnode/sim-1\n", nodes.Output);
+
             var again = await OrchestratorAsync("up", "--data", data, "--detach");
             Assert.NotEqual(0, again.ExitCode); // one cluster per data directory
             Assert.Contains("already running", again.Output);

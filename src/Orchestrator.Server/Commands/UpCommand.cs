@@ -11,7 +11,7 @@ public static class UpCommand
         var replicas = new Option<int>("--replicas") { Description = "Number of replicas: 1, 3 or 5.", DefaultValueFactory = _ => 3 };
         var data = new Option<string>("--data") { Description = "Data directory of the cluster.", DefaultValueFactory = _ => ".data" };
         var detach = new Option<bool>("--detach") { Description = "Return once the cluster is ready and leave it running (stop it with `orchestrator down`)." };
-        var simulatedNodes = new Option<int>("--simulated-nodes") { Description = "Also start this many simulated nodes (an `orchestrator node --simulated` process).", DefaultValueFactory = _ => 0 };
+        var simulatedNodes = new Option<int>("--simulated-nodes") { Description = "Also start this many simulated nodes (an `orchestrator node --simulated` process); 0 for none.", DefaultValueFactory = _ => 2 };
         var command = new Command("up", "Start a local cluster of replicas on 127.0.0.1.") { replicas, data, detach, simulatedNodes };
         command.SetAction(async (result, token) =>
         {
