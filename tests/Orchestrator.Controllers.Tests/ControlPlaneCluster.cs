@@ -7,7 +7,7 @@ namespace Orchestrator.Controllers.Tests;
 /// A 3-replica cluster with control-plane timings shortened for tests (lease 3 s, renew deadline 2 s,
 /// retry 0.5 s; nodes unreachable after 4 s, pods evicted 2 s later) and a typed client per replica.
 /// </summary>
-public sealed class ControlPlaneCluster(IReadOnlyList<string>? serverArgs = null) : IAsyncLifetime
+public sealed class ControlPlaneCluster : IAsyncLifetime
 {
     public static readonly IReadOnlyList<string> FastControlPlane =
     [
@@ -29,11 +29,21 @@ public sealed class ControlPlaneCluster(IReadOnlyList<string>? serverArgs = null
 
     private readonly List<KubeClient> clients = [];
 
+    private readonly IReadOnlyList<string> serverArgs;
+
+    /// <summary>The fast control plane; xunit class fixtures need exactly one public, parameterless constructor.</summary>
+    public ControlPlaneCluster()
+        : this(FastControlPlane)
+    {
+    }
+
+    internal ControlPlaneCluster(IReadOnlyList<string> serverArgs) => this.serverArgs = serverArgs;
+
     public ApiCluster Cluster { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        Cluster = await ApiCluster.StartAsync(3, serverArgs: serverArgs ?? FastControlPlane);
+        Cluster = await ApiCluster.StartAsync(3, serverArgs: serverArgs);
         foreach (var replica in Cluster.Replicas)
             clients.Add(await KubeClient.FromKubeconfigAsync(Cluster.KubeconfigPath, Cluster.ContextOf(replica)));
     }
