@@ -17,7 +17,7 @@ public sealed class ControlPlaneFailureTests : IAsyncLifetime
     public async Task ANodeThatStopsRenewingTurnsNotReadyAndItsPodsAreReplacedElsewhere()
     {
         var ns = await fixture.NamespaceAsync();
-        await fixture.OkWithInputAsync("replica-1", Workloads.Deployment("spread", 6, "nginx:1.25", maxSurge: 1, maxUnavailable: 1), "-n", ns, "apply", "-f", "-");
+        await fixture.OkWithInputAsync("replica-1", Manifests.Deployment("spread", 6, "nginx:1.25", maxSurge: 1, maxUnavailable: 1), "-n", ns, "apply", "-f", "-");
         await fixture.OkAsync("replica-1", "-n", ns, "rollout", "status", "deployment/spread", "--timeout=90s");
         var onB = (await PodsAsync(ns)).Where(p => (string?)p["spec"]!["nodeName"] == "b-0").ToList();
         Assert.NotEmpty(onB);
@@ -46,7 +46,7 @@ public sealed class ControlPlaneFailureTests : IAsyncLifetime
     public async Task KillingTheControllerManagerMidRolloutStillCompletesIt()
     {
         var ns = await fixture.NamespaceAsync();
-        await fixture.OkWithInputAsync("replica-1", Workloads.Deployment("survive", 4, "nginx:1.25"), "-n", ns, "apply", "-f", "-");
+        await fixture.OkWithInputAsync("replica-1", Manifests.Deployment("survive", 4, "nginx:1.25"), "-n", ns, "apply", "-f", "-");
         await fixture.OkAsync("replica-1", "-n", ns, "rollout", "status", "deployment/survive", "--timeout=90s");
 
         var lease = await fixture.Client.GetAsync(ApiResource.Leases, "kube-system", "orchestrator-controller-manager");

@@ -13,7 +13,7 @@ public sealed class ControlPlaneTests(ControlPlaneFixture fixture) : IClassFixtu
     public async Task RollingUpdateKeepsThreeAvailableThenHistoryUndoAndScale()
     {
         var ns = await fixture.NamespaceAsync();
-        await fixture.OkWithInputAsync(Context, Workloads.Deployment("web", 3, "nginx:1.25", maxSurge: 1, maxUnavailable: 0), "-n", ns, "apply", "-f", "-");
+        await fixture.OkWithInputAsync(Context, Manifests.Deployment("web", 3, "nginx:1.25", maxSurge: 1, maxUnavailable: 0), "-n", ns, "apply", "-f", "-");
         await fixture.OkAsync("replica-2", "-n", ns, "rollout", "status", "deployment/web", "--timeout=90s");
         var pods = await RunningPodsAsync(ns, "app=web");
         Assert.Equal(3, pods.Count);
@@ -61,7 +61,7 @@ public sealed class ControlPlaneTests(ControlPlaneFixture fixture) : IClassFixtu
     public async Task ServiceGetsAddressesAndEndpointsFollowPods()
     {
         var ns = await fixture.NamespaceAsync();
-        await fixture.OkWithInputAsync(Context, Workloads.Deployment("api", 2, "nginx:1.25"), "-n", ns, "apply", "-f", "-");
+        await fixture.OkWithInputAsync(Context, Manifests.Deployment("api", 2, "nginx:1.25"), "-n", ns, "apply", "-f", "-");
         await fixture.OkWithInputAsync(Context, Workloads.LoadBalancer("api", "api"), "-n", ns, "apply", "-f", "-");
         var service = JsonNode.Parse(await fixture.OkAsync("replica-2", "-n", ns, "get", "service", "api", "-o", "json"))!;
         Assert.StartsWith("10.", (string?)service["spec"]!["clusterIP"]);
@@ -94,7 +94,7 @@ public sealed class ControlPlaneTests(ControlPlaneFixture fixture) : IClassFixtu
     public async Task DeletingADeploymentRemovesItsReplicaSetsAndPods()
     {
         var ns = await fixture.NamespaceAsync();
-        await fixture.OkWithInputAsync(Context, Workloads.Deployment("gone", 2, "nginx:1.25"), "-n", ns, "apply", "-f", "-");
+        await fixture.OkWithInputAsync(Context, Manifests.Deployment("gone", 2, "nginx:1.25"), "-n", ns, "apply", "-f", "-");
         await fixture.OkAsync(Context, "-n", ns, "rollout", "status", "deployment/gone", "--timeout=90s");
         Assert.NotEmpty(await fixture.OkAsync(Context, "-n", ns, "get", "replicasets", "-o", "name"));
         await fixture.OkAsync("replica-2", "-n", ns, "delete", "deployment", "gone");
@@ -106,7 +106,7 @@ public sealed class ControlPlaneTests(ControlPlaneFixture fixture) : IClassFixtu
     public async Task CordonAndDrainMovePodsAndABudgetBlocksEviction()
     {
         var ns = await fixture.NamespaceAsync();
-        await fixture.OkWithInputAsync(Context, Workloads.Deployment("drained", 3, "nginx:1.25"), "-n", ns, "apply", "-f", "-");
+        await fixture.OkWithInputAsync(Context, Manifests.Deployment("drained", 3, "nginx:1.25"), "-n", ns, "apply", "-f", "-");
         await fixture.OkAsync(Context, "-n", ns, "rollout", "status", "deployment/drained", "--timeout=90s");
         var node = (string)(await RunningPodsAsync(ns, "app=drained"))[0]["spec"]!["nodeName"]!;
 

@@ -3,7 +3,8 @@ namespace Orchestrator.E2E.Tests;
 /// <summary>Manifests the tests feed to kubectl on stdin.</summary>
 public static class Manifests
 {
-    public static string Deployment(string name, int replicas, string image, string tier = "web") => $"""
+    /// <summary>A deployment labelled app=NAME with one container "main" exposing port 8080 named "http".</summary>
+    public static string Deployment(string name, int replicas, string image, string tier = "web", int maxSurge = 1, int maxUnavailable = 0) => $"""
         apiVersion: apps/v1
         kind: Deployment
         metadata:
@@ -13,6 +14,11 @@ public static class Manifests
             tier: {tier}
         spec:
           replicas: {replicas}
+          strategy:
+            type: RollingUpdate
+            rollingUpdate:
+              maxSurge: {maxSurge}
+              maxUnavailable: {maxUnavailable}
           selector:
             matchLabels:
               app: {name}
@@ -25,7 +31,8 @@ public static class Manifests
               - name: main
                 image: {image}
                 ports:
-                - containerPort: 8080
+                - name: http
+                  containerPort: 8080
                 resources:
                   requests:
                     cpu: 100m
