@@ -9,7 +9,7 @@ namespace Orchestrator.Node.Runtime.Tests;
 /// Real network namespaces, veth pairs and a bridge. Every test uses its own bridge name, namespace prefix
 /// and a 10.250.X.0/24 range, and deletes all it created, so it never meets a real node's network.
 /// </summary>
-public sealed class PodNetworkTests : IAsyncDisposable
+public sealed class PodNetworkTests : IAsyncLifetime
 {
     private readonly string tag = Guid.NewGuid().ToString("N")[..8];
     private readonly string stateDirectory = Directory.CreateTempSubdirectory("orch-net-").FullName;
@@ -90,7 +90,10 @@ public sealed class PodNetworkTests : IAsyncDisposable
         await restarted.TearDownAsync("pod-a", TestRuntime.Timeout());
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // IAsyncLifetime, not IAsyncDisposable: xunit 2 does not call DisposeAsync on test classes.
+    public async Task DisposeAsync()
     {
         foreach (var pod in new[] { "pod-a", "pod-b" })
             await network.TearDownAsync(pod, TestRuntime.Timeout());
