@@ -12,13 +12,14 @@ namespace Orchestrator.Node.Runtime.Tests;
 public sealed class PodNetworkTests : IAsyncLifetime
 {
     private readonly string tag = Guid.NewGuid().ToString("N")[..8];
-    private readonly string stateDirectory = Directory.CreateTempSubdirectory("orch-net-").FullName;
+    private readonly string stateDirectory;
     private readonly PodNetworkOptions options;
     private readonly PodNetwork network;
 
     public PodNetworkTests()
     {
         Host.Require();
+        stateDirectory = Directory.CreateTempSubdirectory("orch-net-").FullName;
         options = new PodNetworkOptions
         {
             BridgeName = "ot" + tag,
