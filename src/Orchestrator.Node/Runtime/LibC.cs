@@ -1,0 +1,16 @@
+using System.Runtime.InteropServices;
+
+namespace Orchestrator.Node.Runtime;
+
+/// <summary>The two mount syscalls the runtime makes itself (overlay root filesystems), through libc.</summary>
+internal static partial class LibC
+{
+    /// <summary>MNT_DETACH: lazy unmount, so a process still holding a file open does not block cleanup.</summary>
+    public const int MountDetach = 2;
+
+    [LibraryImport("libc", EntryPoint = "mount", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Mount(string source, string target, string fileSystemType, ulong flags, string data);
+
+    [LibraryImport("libc", EntryPoint = "umount2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Unmount(string target, int flags);
+}

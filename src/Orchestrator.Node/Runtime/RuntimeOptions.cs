@@ -1,0 +1,33 @@
+namespace Orchestrator.Node.Runtime;
+
+/// <summary>Where the runc runtime keeps its state; one set per node agent, so agents never see each other's containers.</summary>
+public sealed record RuntimeOptions
+{
+    /// <summary>Agent directory: containers/&lt;id&gt; (bundle) and logs/&lt;id&gt;/ under it.</summary>
+    public required string RootDirectory { get; init; }
+
+    public string RuncPath { get; init; } = "runc";
+
+    /// <summary>runc --root: its state directory. Separate per agent so orphan cleanup only sees our containers.</summary>
+    public string? RuncStateDirectory { get; init; }
+
+    /// <summary>Top cgroup under every controller; a container lands in /&lt;parent&gt;/&lt;pod&gt;/&lt;container&gt;.</summary>
+    public string CgroupParent { get; init; } = "orchestrator";
+
+    /// <summary>Mount point of the cgroup v1 controllers.</summary>
+    public string CgroupRoot { get; init; } = "/sys/fs/cgroup";
+
+    public long LogMaxBytes { get; init; } = 10 * 1024 * 1024;
+
+    /// <summary>Log files kept per container, the live one included (kubelet's containerLogMaxFiles, default 5).</summary>
+    public int LogMaxFiles { get; init; } = 5;
+
+    /// <summary>How long CreateAndStart waits for runc to report the container started.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public bool AllowOverlay { get; init; } = true;
+
+    internal string ContainersDirectory => Path.Combine(RootDirectory, "containers");
+    internal string LogsDirectory => Path.Combine(RootDirectory, "logs");
+    internal string RuncRoot => RuncStateDirectory ?? Path.Combine(RootDirectory, "runc");
+}
