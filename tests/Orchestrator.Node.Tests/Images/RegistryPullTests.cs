@@ -111,7 +111,8 @@ public sealed class RegistryPullTests(RegistryFixture fixture) : IClassFixture<R
     public async Task CorruptBlobIsRejectedByDigest()
     {
         using var cancel = new CancellationTokenSource(Timeout);
-        var built = TwoLayerImage();
+        // Its own content: the registry stores blobs once per digest, so corrupting a shared layer would break other tests.
+        var built = new OciImageBuilder().AddLayer(l => l.File("a", "a")).AddLayer(l => l.File("corrupt", Guid.NewGuid().ToString())).Build();
         await Registry.PushAsync(built, "corrupt", "v1", cancel.Token);
         // Same length, different bytes: only the digest check can notice.
         var data = Registry.BlobDataPath(built.Layers[1].Digest);
