@@ -19,7 +19,8 @@ public static class TestObjects
         return name;
     }
 
-    public static JsonObject Pod(string name, string? cpu = null, JsonObject? nodeSelector = null, JsonArray? tolerations = null, string? owner = null)
+    /// <param name="owner">An existing object to name as the pod's controller owner (it must exist, or the garbage collector removes the pod).</param>
+    public static JsonObject Pod(string name, string? cpu = null, JsonObject? nodeSelector = null, JsonArray? tolerations = null, JsonObject? owner = null)
     {
         var container = new JsonObject { ["name"] = "app", ["image"] = "nginx:1.27" };
         if (cpu is not null)
@@ -34,10 +35,10 @@ public static class TestObjects
         {
             metadata["ownerReferences"] = new JsonArray(new JsonObject
             {
-                ["apiVersion"] = "apps/v1",
-                ["kind"] = "ReplicaSet",
-                ["name"] = owner,
-                ["uid"] = Guid.NewGuid().ToString(),
+                ["apiVersion"] = owner["apiVersion"]?.DeepClone(),
+                ["kind"] = owner["kind"]?.DeepClone(),
+                ["name"] = owner["metadata"]?["name"]?.DeepClone(),
+                ["uid"] = owner["metadata"]?["uid"]?.DeepClone(),
                 ["controller"] = true,
             });
         }

@@ -38,8 +38,15 @@ public sealed class SchedulerTests(ControlPlaneCluster cluster) : IClassFixture<
         var group = Unique("spread");
         await using var nodes = await SimulatedNodes.StartAsync(Client, 3, Group(group));
         var ns = await NamespaceAsync(Client, "spread");
+        // One real owner for all six (a ConfigMap: no controller acts on it), so spreading by owner applies.
+        var owner = await Client.CreateAsync(ApiResource.ConfigMaps, ns, new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "ConfigMap",
+            ["metadata"] = new JsonObject { ["name"] = "web" },
+        });
         for (var i = 0; i < 6; i++)
-            await Client.CreateAsync(ApiResource.Pods, ns, Pod($"web-{i}", cpu: "100m", nodeSelector: Selector(group), owner: "web"));
+            await Client.CreateAsync(ApiResource.Pods, ns, Pod($"web-{i}", cpu: "100m", nodeSelector: Selector(group), owner: owner));
 
         var placed = new List<string>();
         for (var i = 0; i < 6; i++)
