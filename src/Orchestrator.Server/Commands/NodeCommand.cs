@@ -22,6 +22,7 @@ public static class NodeCommand
         var registry = new Option<string?>("--registry") { Description = "Registry for image names without one (default: docker.io)." };
         var insecure = new Option<string[]>("--insecure-registry") { Description = "Registry reached over plain HTTP (repeatable).", AllowMultipleArgumentsPerToken = true };
         var nodeIp = new Option<string>("--node-ip") { Description = "InternalIP of the node.", DefaultValueFactory = _ => "127.0.0.1" };
+        var cgroupParent = new Option<string>("--cgroup-parent") { Description = "Cgroup under which pods run (one per agent on a shared host).", DefaultValueFactory = _ => "orchestrator" };
         var count = new Option<int>("--count") { Description = "Number of simulated nodes.", DefaultValueFactory = _ => 1 };
         var prefix = new Option<string>("--name-prefix") { Description = "Nodes are named PREFIX-0, PREFIX-1, ...", DefaultValueFactory = _ => "sim" };
         var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Kubeconfig of the cluster (default: $KUBECONFIG, then ~/.kube/config)." };
@@ -32,7 +33,7 @@ public static class NodeCommand
         var renew = new Option<double>("--lease-renew-interval") { Description = "Seconds between lease renewals of each node.", DefaultValueFactory = _ => 10 };
         var command = new Command("node", "Run a node agent that runs pods with runc; with --simulated, N simulated nodes that register, heartbeat and run pods.")
         {
-            simulated, count, prefix, kubeconfig, context, cpu, memory, maxPods, renew, name, root, podCidr, bridge, registry, insecure, nodeIp,
+            simulated, count, prefix, kubeconfig, context, cpu, memory, maxPods, renew, name, root, podCidr, bridge, registry, insecure, nodeIp, cgroupParent,
         };
         command.SetAction(async (result, token) =>
         {
@@ -53,6 +54,8 @@ public static class NodeCommand
                     PodCidr = result.GetValue(podCidr)!,
                     BridgeName = result.GetValue(bridge)!,
                     InternalIp = result.GetValue(nodeIp)!,
+                    CgroupParent = result.GetValue(cgroupParent)!,
+                    NamespacePrefix = result.GetValue(bridge)! + "-",
                     MaxPods = result.GetValue(maxPods),
                     LeaseRenewInterval = TimeSpan.FromSeconds(result.GetValue(renew)),
                     Registry = new RegistryOptions
