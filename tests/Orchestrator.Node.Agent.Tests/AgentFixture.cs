@@ -54,6 +54,20 @@ public sealed class AgentFixture : IAsyncLifetime
         Agent = await NodeAgent.StartAsync(Client, Options, timeout.Token);
     }
 
+    /// <summary>
+    /// Stops the agent as a crash would (containers left behind) and starts a fresh one on the same state: it removes
+    /// the orphans and restarts the pods' containers.
+    /// </summary>
+    public async Task RestartAgentAsync()
+    {
+        var old = Agent;
+        await old.DisposeAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        Agent = await NodeAgent.StartAsync(Client, Options, timeout.Token);
+        // The old runtime's containers are gone (orphans); this only releases its log writers.
+        await old.Runtime.DisposeAsync();
+    }
+
     public async Task DisposeAsync()
     {
         if (Agent is not null)
@@ -118,6 +132,21 @@ public sealed class AgentFixture : IAsyncLifetime
             return condition(last);
         }, TimeSpan.FromSeconds(seconds), () => last?["status"]?.ToJsonString() ?? "(no pod)");
         return last!;
+    }
+
+    /// <summary>
+    /// Waits until the container's processes show up: runc reports a start once its init runs, a moment before
+    /// that init execs the container's command (until then the command line reads "runc init").
+    /// </summary>
+    public static async Task<IReadOnlyList<int>> WaitPidsAsync(string marker, IReadOnlyCollection<int>? notAmong = null)
+    {
+        IReadOnlyList<int> pids = [];
+        await Eventually.HoldsAsync(() =>
+        {
+            pids = Pids(marker).Except(notAmong ?? []).ToList();
+            return Task.FromResult(pids.Count > 0);
+        }, TimeSpan.FromSeconds(10));
+        return pids;
     }
 
     /// <summary>Host pids whose command line contains <paramref name="marker"/> (the container's processes).</summary>

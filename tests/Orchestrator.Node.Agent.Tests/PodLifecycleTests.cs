@@ -59,7 +59,7 @@ public sealed class PodLifecycleTests(AgentFixture fixture)
         Assert.True(JsonFields.Bool(status, "ready"));
         Assert.StartsWith("runc://", JsonFields.Str(status, "containerID"));
         Assert.Contains("sha256:", JsonFields.Str(status, "imageID"));
-        Assert.NotEmpty(AgentFixture.Pids(marker));
+        await AgentFixture.WaitPidsAsync(marker);
         var log = fixture.Agent.Runtime.LogPath(JsonFields.Str(status, "containerID")["runc://".Length..]);
         await Eventually.HoldsAsync(() => Task.FromResult(File.Exists(log) && File.ReadAllText(log).Contains("hello")), TimeSpan.FromSeconds(10));
     }
@@ -96,8 +96,7 @@ public sealed class PodLifecycleTests(AgentFixture fixture)
         var marker = "marker-" + Guid.NewGuid().ToString("N")[..10];
         await Client.CreateAsync(ApiResource.Pods, ns, fixture.Pod("victim", $"sleep 3600; echo {marker}"));
         await fixture.WaitPodAsync(ns, "victim", p => JsonFields.Str(p, "status", "phase") == "Running" && JsonFields.Bool(Container(p), "ready") == true);
-        var before = AgentFixture.Pids(marker);
-        Assert.NotEmpty(before);
+        var before = await AgentFixture.WaitPidsAsync(marker);
 
         foreach (var pid in before)
             Process.GetProcessById(pid).Kill();
@@ -105,9 +104,7 @@ public sealed class PodLifecycleTests(AgentFixture fixture)
         var pod = await fixture.WaitPodAsync(ns, "victim", p => JsonFields.IntOrNull(Container(p), "restartCount") >= 1
             && JsonFields.Bool(Container(p), "ready") == true);
         Assert.Equal(137, JsonFields.IntOrNull(Container(pod), "lastState", "terminated", "exitCode"));
-        var after = AgentFixture.Pids(marker);
-        Assert.NotEmpty(after);
-        Assert.Empty(after.Intersect(before));
+        await AgentFixture.WaitPidsAsync(marker, notAmong: [.. before]);
     }
 
     [Fact]
@@ -130,7 +127,7 @@ public sealed class PodLifecycleTests(AgentFixture fixture)
         var marker = "marker-" + Guid.NewGuid().ToString("N")[..10];
         await Client.CreateAsync(ApiResource.Pods, ns, fixture.Pod("doomed", $"sleep 3600; echo {marker}", grace: 3));
         await fixture.WaitPodAsync(ns, "doomed", p => JsonFields.Str(p, "status", "phase") == "Running" && JsonFields.Bool(Container(p), "ready") == true);
-        Assert.NotEmpty(AgentFixture.Pids(marker));
+        await AgentFixture.WaitPidsAsync(marker);
         var watch = Stopwatch.StartNew();
 
         await Client.DeleteAsync(ApiResource.Pods, ns, "doomed");

@@ -118,6 +118,23 @@ internal sealed partial class PodWorker
             slot.Attempts = slot.RestartCount + 1;
             if (JsonFields.Obj(status, "state", "terminated") is { } terminated)
                 slot.LastTermination = (JsonObject)terminated.DeepClone();
+            else if (JsonFields.Obj(status, "state", "running") is { } running)
+            {
+                // Its process died with the previous agent (orphans are removed at start): report it as kubelet does
+                // for a lost container, then let the restart policy decide.
+                var now = context.Clock.GetUtcNow();
+                slot.LastTermination = new JsonObject
+                {
+                    ["exitCode"] = 137,
+                    ["reason"] = "ContainerStatusUnknown",
+                    ["message"] = "The container could not be located after the node agent restarted",
+                    ["startedAt"] = JsonFields.StrOrNull(running, "startedAt") ?? JsonFields.Timestamp(now),
+                    ["finishedAt"] = JsonFields.Timestamp(now),
+                    ["containerID"] = status["containerID"]?.DeepClone(),
+                };
+                slot.LastRuntimeId = JsonFields.StrOrNull(status, "containerID")?.Replace("runc://", "", StringComparison.Ordinal);
+                OnStopped(pod, slot, 137, TimeSpan.Zero);
+            }
         }
         // A finished pod is not run again.
         if (JsonFields.Str(pod, "status", "phase") is "Succeeded" or "Failed")
