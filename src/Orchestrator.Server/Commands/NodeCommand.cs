@@ -1,15 +1,28 @@
 using System.CommandLine;
 using Orchestrator.Client;
+using Orchestrator.Node.Agent;
+using Orchestrator.Node.Images;
 using Orchestrator.Node.Simulated;
 
 namespace Orchestrator.Server.Commands;
 
-/// <summary>`orchestrator node --simulated --count N`: simulated kubelets (like kwok) against a cluster, until Ctrl-C.</summary>
+/// <summary>
+/// `orchestrator node --name N --root DIR --pod-cidr CIDR ...`: a real node agent running pods with runc;
+/// `orchestrator node --simulated --count N`: simulated kubelets (like kwok). Both run until Ctrl-C.
+/// </summary>
 public static class NodeCommand
 {
     public static Command Create()
     {
-        var simulated = new Option<bool>("--simulated") { Description = "Run simulated nodes (no containers). Required: the real runtime is not built yet." };
+        var simulated = new Option<bool>("--simulated") { Description = "Run simulated nodes (no containers) instead of a real agent." };
+        var name = new Option<string?>("--name") { Description = "Node name of the real agent (default: the host name)." };
+        var root = new Option<string>("--root") { Description = "State directory of the real agent.", DefaultValueFactory = _ => "/var/lib/orchestrator/node" };
+        var podCidr = new Option<string>("--pod-cidr") { Description = "Pod address range of this node.", DefaultValueFactory = _ => "10.88.0.0/24" };
+        var bridge = new Option<string>("--bridge") { Description = "Bridge the pods' veths attach to.", DefaultValueFactory = _ => "orch0" };
+        var registry = new Option<string?>("--registry") { Description = "Registry for image names without one (default: docker.io)." };
+        var insecure = new Option<string[]>("--insecure-registry") { Description = "Registry reached over plain HTTP (repeatable).", AllowMultipleArgumentsPerToken = true };
+        var nodeIp = new Option<string>("--node-ip") { Description = "InternalIP of the node.", DefaultValueFactory = _ => "127.0.0.1" };
+        var cgroupParent = new Option<string>("--cgroup-parent") { Description = "Cgroup under which pods run (one per agent on a shared host).", DefaultValueFactory = _ => "orchestrator" };
         var count = new Option<int>("--count") { Description = "Number of simulated nodes.", DefaultValueFactory = _ => 1 };
         var prefix = new Option<string>("--name-prefix") { Description = "Nodes are named PREFIX-0, PREFIX-1, ...", DefaultValueFactory = _ => "sim" };
         var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Kubeconfig of the cluster (default: $KUBECONFIG, then ~/.kube/config)." };
@@ -18,20 +31,50 @@ public static class NodeCommand
         var memory = new Option<string>("--memory") { Description = "Capacity and allocatable memory of each node.", DefaultValueFactory = _ => "32Gi" };
         var maxPods = new Option<int>("--max-pods") { Description = "Pods each node accepts.", DefaultValueFactory = _ => 110 };
         var renew = new Option<double>("--lease-renew-interval") { Description = "Seconds between lease renewals of each node.", DefaultValueFactory = _ => 10 };
-        var command = new Command("node", "Run node agents; with --simulated, N simulated nodes that register, heartbeat and run pods.")
+        var command = new Command("node", "Run a node agent that runs pods with runc; with --simulated, N simulated nodes that register, heartbeat and run pods.")
         {
-            simulated, count, prefix, kubeconfig, context, cpu, memory, maxPods, renew,
+            simulated, count, prefix, kubeconfig, context, cpu, memory, maxPods, renew, name, root, podCidr, bridge, registry, insecure, nodeIp, cgroupParent,
         };
         command.SetAction(async (result, token) =>
         {
-            if (!result.GetValue(simulated))
-            {
-                Console.Error.WriteLine("Only simulated nodes exist so far: pass --simulated.");
-                return 2;
-            }
             var path = result.GetValue(kubeconfig) ?? Environment.GetEnvironmentVariable("KUBECONFIG")?.Split(':')[0]
                 ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
             using var client = await KubeClient.FromKubeconfigAsync(path, result.GetValue(context), new KubeClientOptions { UserAgent = "orchestrator-node/1.0" }, token);
+            if (!result.GetValue(simulated))
+            {
+                if (!OperatingSystem.IsLinux())
+                {
+                    Console.Error.WriteLine("Real node agents need Linux with runc; use --simulated.");
+                    return 2;
+                }
+                var agentOptions = new NodeAgentOptions
+                {
+                    NodeName = result.GetValue(name) ?? Environment.MachineName.ToLowerInvariant(),
+                    RootDirectory = Path.GetFullPath(result.GetValue(root)!),
+                    PodCidr = result.GetValue(podCidr)!,
+                    BridgeName = result.GetValue(bridge)!,
+                    InternalIp = result.GetValue(nodeIp)!,
+                    CgroupParent = result.GetValue(cgroupParent)!,
+                    NamespacePrefix = result.GetValue(bridge)! + "-",
+                    MaxPods = result.GetValue(maxPods),
+                    LeaseRenewInterval = TimeSpan.FromSeconds(result.GetValue(renew)),
+                    Registry = new RegistryOptions
+                    {
+                        DefaultRegistry = result.GetValue(registry) ?? new RegistryOptions().DefaultRegistry,
+                        InsecureRegistries = result.GetValue(insecure) ?? [],
+                    },
+                };
+                await using var agent = await NodeAgent.StartAsync(client, agentOptions, token);
+                Console.WriteLine($"node {agent.NodeName} registered (pods {agentOptions.PodCidr} on {agentOptions.BridgeName}); Ctrl-C stops the agent, pods keep running.");
+                try
+                {
+                    await agent.Completion.WaitAsync(token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+                return 0;
+            }
             var options = new SimulatedNodeOptions
             {
                 NamePrefix = result.GetValue(prefix)!,

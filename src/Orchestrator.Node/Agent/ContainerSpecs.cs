@@ -1,0 +1,176 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Orchestrator.Client;
+using Orchestrator.Node.Images;
+using Orchestrator.Node.Runtime;
+
+namespace Orchestrator.Node.Agent;
+
+/// <summary>Turns a pod's container spec into a runtime <see cref="ContainerConfig"/>: command, env, mounts, limits.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+internal sealed class ContainerSpecs(KubeClient client)
+{
+    /// <summary>A referenced ConfigMap, Secret or key is missing: kubelet reports CreateContainerConfigError and retries.</summary>
+    public sealed class ConfigException(string message) : Exception(message);
+
+    public static PullPolicy PullPolicyOf(JsonObject container)
+    {
+        var image = JsonFields.Str(container, "image");
+        return JsonFields.StrOrNull(container, "imagePullPolicy") switch
+        {
+            "Always" => PullPolicy.Always,
+            "Never" => PullPolicy.Never,
+            "IfNotPresent" => PullPolicy.IfNotPresent,
+            // The API defaults it, but be safe: :latest (or no tag) means Always, as Kubernetes does.
+            _ when image.Contains('@') => PullPolicy.IfNotPresent,
+            _ when !LastSegment(image).Contains(':') || image.EndsWith(":latest", StringComparison.Ordinal) => PullPolicy.Always,
+            _ => PullPolicy.IfNotPresent,
+        };
+    }
+
+    private static string LastSegment(string image) => image[(image.LastIndexOf('/') + 1)..];
+
+    public async Task<ContainerConfig> BuildAsync(JsonObject pod, JsonObject container, string containerId, Image image,
+        PodSandbox sandbox, CancellationToken token)
+    {
+        var limits = JsonFields.Obj(container, "resources", "limits");
+        var requests = JsonFields.Obj(container, "resources", "requests");
+        return new ContainerConfig
+        {
+            Id = containerId,
+            PodId = sandbox.PodId,
+            ImageRootfs = image.RootFsPath,
+            Image = RuntimeImageConfig(image.Config),
+            Command = NullIfEmpty(JsonFields.Strings(container, "command")),
+            Args = NullIfEmpty(JsonFields.Strings(container, "args")),
+            Env = await EnvAsync(pod, container, sandbox, token).ConfigureAwait(false),
+            WorkingDir = JsonFields.StrOrNull(container, "workingDir"),
+            Hostname = JsonFields.StrOrNull(pod, "spec", "hostname") ?? JsonFields.Name(pod),
+            Mounts = Mounts(container, sandbox),
+            NetworkNamespacePath = sandbox.NamespacePath,
+            Resources = new ContainerResources
+            {
+                MemoryLimitBytes = ResourceQuantity.Bytes(JsonFields.StrOrNull(limits, "memory")),
+                CpuLimitMillicores = ResourceQuantity.Millicores(JsonFields.StrOrNull(limits, "cpu")),
+                CpuRequestMillicores = ResourceQuantity.Millicores(JsonFields.StrOrNull(requests, "cpu") ?? JsonFields.StrOrNull(limits, "cpu")),
+            },
+        };
+    }
+
+    /// <summary>The image store's OCI config as the runtime takes it (entrypoint, cmd, env, working directory).</summary>
+    private static Runtime.ImageConfig RuntimeImageConfig(Images.ImageConfig? config) => new()
+    {
+        Entrypoint = config?.Entrypoint ?? [],
+        Cmd = config?.Cmd ?? [],
+        Env = config?.Env ?? [],
+        WorkingDir = string.IsNullOrEmpty(config?.WorkingDir) ? null : config.WorkingDir,
+    };
+
+    private static IReadOnlyList<string>? NullIfEmpty(IEnumerable<string> values) => values.ToArray() is { Length: > 0 } array ? array : null;
+
+    private static IReadOnlyList<ContainerMount> Mounts(JsonObject container, PodSandbox sandbox)
+    {
+        var mounts = new List<ContainerMount>();
+        foreach (var mount in JsonFields.Objects(container, "volumeMounts"))
+        {
+            var name = JsonFields.Str(mount, "name");
+            // Only volumes the sandbox prepared (emptyDir, hostPath, configMap, secret) can be mounted.
+            if (!sandbox.Volumes.TryGetValue(name, out var hostPath))
+                throw new ConfigException($"volume \"{name}\" is not available on this node");
+            var source = JsonFields.StrOrNull(mount, "subPath") is { Length: > 0 } sub ? Path.Combine(hostPath, sub) : hostPath;
+            mounts.Add(new ContainerMount(source, JsonFields.Str(mount, "mountPath"), JsonFields.Bool(mount, "readOnly") ?? false));
+        }
+        return mounts;
+    }
+
+    private async Task<IReadOnlyList<KeyValuePair<string, string>>> EnvAsync(JsonObject pod, JsonObject container, PodSandbox sandbox, CancellationToken token)
+    {
+        var ns = JsonFields.Str(pod, "metadata", "namespace");
+        var env = new List<KeyValuePair<string, string>>();
+        foreach (var source in JsonFields.Objects(container, "envFrom"))
+        {
+            var prefix = JsonFields.Str(source, "prefix");
+            var (data, _) = await ReadRefAsync(ns, source, optionalKey: null, token).ConfigureAwait(false);
+            foreach (var (key, value) in data)
+                env.Add(new(prefix + key, value));
+        }
+        foreach (var variable in JsonFields.Objects(container, "env"))
+        {
+            var name = JsonFields.Str(variable, "name");
+            if (JsonFields.Obj(variable, "valueFrom") is not { } from)
+            {
+                env.Add(new(name, JsonFields.Str(variable, "value")));
+                continue;
+            }
+            if (JsonFields.StrOrNull(from, "fieldRef", "fieldPath") is { } field)
+            {
+                env.Add(new(name, FieldValue(pod, field, sandbox)));
+                continue;
+            }
+            var (values, key) = await ReadRefAsync(ns, from, optionalKey: "", token).ConfigureAwait(false);
+            if (key is not null && values.TryGetValue(key, out var value))
+                env.Add(new(name, value));
+        }
+        return env;
+    }
+
+    private static string FieldValue(JsonObject pod, string field, PodSandbox sandbox) => field switch
+    {
+        "status.podIP" => sandbox.Address,
+        "status.hostIP" => sandbox.HostIp,
+        "spec.nodeName" => JsonFields.Str(pod, "spec", "nodeName"),
+        "spec.serviceAccountName" => JsonFields.Str(pod, "spec", "serviceAccountName"),
+        _ when field.StartsWith("metadata.labels['", StringComparison.Ordinal) =>
+            JsonFields.Str(pod, "metadata", "labels", field["metadata.labels['".Length..^2]),
+        _ when field.StartsWith("metadata.annotations['", StringComparison.Ordinal) =>
+            JsonFields.Str(pod, "metadata", "annotations", field["metadata.annotations['".Length..^2]),
+        _ => JsonFields.Str(pod, field.Split('.')),
+    };
+
+    /// <summary>
+    /// Reads the ConfigMap or Secret an envFrom source or a valueFrom key selector names. Returns its data and,
+    /// for a key selector, the key; a missing optional reference gives no values.
+    /// </summary>
+    private async Task<(IReadOnlyDictionary<string, string> Data, string? Key)> ReadRefAsync(string ns, JsonObject source, string? optionalKey,
+        CancellationToken token)
+    {
+        var (reference, resource) = JsonFields.Obj(source, optionalKey is null ? "configMapRef" : "configMapKeyRef") is { } cm
+            ? (cm, ApiResource.ConfigMaps)
+            : (JsonFields.Obj(source, optionalKey is null ? "secretRef" : "secretKeyRef"), ApiResource.Secrets);
+        if (reference is null)
+            return (new Dictionary<string, string>(), null);
+        var name = JsonFields.Str(reference, "name");
+        var optional = JsonFields.Bool(reference, "optional") ?? false;
+        var key = optionalKey is null ? null : JsonFields.Str(reference, "key");
+        var data = await DataAsync(resource, ns, name, optional, token).ConfigureAwait(false);
+        if (key is not null && !data.ContainsKey(key) && !optional)
+            throw new ConfigException($"couldn't find key {key} in {resource.Plural} {ns}/{name}");
+        return (data, key);
+    }
+
+    /// <summary>A ConfigMap's data (and binaryData) or a Secret's decoded data, as text.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> DataAsync(ApiResource resource, string ns, string name, bool optional, CancellationToken token)
+    {
+        JsonObject obj;
+        try
+        {
+            obj = await client.GetAsync(resource, ns, name, token).ConfigureAwait(false);
+        }
+        catch (KubeApiException e) when (e.Code == 404)
+        {
+            if (optional)
+                return new Dictionary<string, string>();
+            throw new ConfigException($"{(resource == ApiResource.Secrets ? "secret" : "configmap")} \"{name}\" not found");
+        }
+        var data = new Dictionary<string, string>(StringComparer.Ordinal);
+        var secret = resource == ApiResource.Secrets;
+        foreach (var (key, value) in JsonFields.Obj(obj, "data") ?? [])
+        {
+            var text = value?.GetValue<string>() ?? "";
+            data[key] = secret ? Encoding.UTF8.GetString(Convert.FromBase64String(text)) : text;
+        }
+        foreach (var (key, value) in JsonFields.Obj(obj, "binaryData") ?? [])
+            data[key] = Encoding.UTF8.GetString(Convert.FromBase64String(value?.GetValue<string>() ?? ""));
+        return data;
+    }
+}

@@ -1,0 +1,155 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Orchestrator.Client;
+using Orchestrator.Client.Informers;
+using Orchestrator.Node.Images;
+using Orchestrator.Node.Network;
+using Orchestrator.Node.Runtime;
+
+namespace Orchestrator.Node.Agent;
+
+/// <summary>
+/// A real kubelet: registers its Node, keeps it Ready and its Lease renewed, and runs the pods bound to it as
+/// runc containers in their own network namespaces. It talks to the cluster only through <see cref="KubeClient"/>.
+/// Stopping the agent stops its loops but not the pods' containers, as with kubelet; the next start cleans up
+/// what the runtime can no longer supervise (<see cref="RuncRuntime.CleanUpOrphansAsync"/>) and restarts it.
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed partial class NodeAgent : IAsyncDisposable
+{
+    private readonly KubeClient client;
+    private readonly NodeAgentOptions options;
+    private readonly TimeProvider clock;
+    private readonly ILogger logger;
+    private readonly CancellationTokenSource stop;
+    private readonly Informer pods;
+    private readonly ConcurrentDictionary<string, PodWorker> workers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task> workerTasks = new(StringComparer.Ordinal);
+    private readonly HttpClient registryHttp = new();
+    private PodWorkerContext? context;
+    private HostFacts? host;
+    private Task running = Task.CompletedTask;
+
+    private NodeAgent(KubeClient client, NodeAgentOptions options, TimeProvider clock, ILogger logger, CancellationToken token)
+    {
+        options.Validate();
+        this.client = client;
+        this.options = options;
+        this.clock = clock;
+        this.logger = logger;
+        stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+        Runtime = new RuncRuntime(new RuntimeOptions { RootDirectory = Path.Combine(options.RootDirectory, "runtime"), CgroupParent = options.CgroupParent }, clock);
+        Network = new PodNetwork(new PodNetworkOptions
+        {
+            BridgeName = options.BridgeName,
+            PodCidr = options.PodCidr,
+            StateDirectory = Path.Combine(options.RootDirectory, "network"),
+            NamespacePrefix = options.NamespacePrefix,
+        });
+        Images = new ImageStore(Path.Combine(options.RootDirectory, "images"), new RegistryClient(registryHttp, options.Registry), logger);
+        pods = new Informer(client, ApiResource.Pods, null, OnPodAsync,
+            new InformerOptions { FieldSelector = "spec.nodeName=" + options.NodeName });
+    }
+
+    public RuncRuntime Runtime { get; }
+
+    public PodNetwork Network { get; }
+
+    public ImageStore Images { get; }
+
+    public string NodeName => options.NodeName;
+
+    /// <summary>Completes when the agent stops; faults if a loop fails for good.</summary>
+    public Task Completion => running;
+
+    /// <summary>Cleans up orphans, sets up the bridge, registers the node and lease, then runs until disposed or cancelled.</summary>
+    public static async Task<NodeAgent> StartAsync(KubeClient client, NodeAgentOptions options, CancellationToken token = default,
+        TimeProvider? clock = null, ILogger? logger = null)
+    {
+        var agent = new NodeAgent(client, options, clock ?? TimeProvider.System, logger ?? NullLogger.Instance, token);
+        try
+        {
+            await agent.InitializeAsync(agent.stop.Token).ConfigureAwait(false);
+            return agent;
+        }
+        catch
+        {
+            await agent.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task InitializeAsync(CancellationToken token)
+    {
+        var orphans = await Runtime.CleanUpOrphansAsync(token).ConfigureAwait(false);
+        if (orphans.Count > 0)
+            logger.LogInformation("removed {Count} containers left by an earlier run; their pods are started again", orphans.Count);
+        await Network.EnsureBridgeAsync(token).ConfigureAwait(false);
+        host = await HostFacts.ReadAsync(token).ConfigureAwait(false);
+        var specs = new ContainerSpecs(client);
+        context = new PodWorkerContext(client, Runtime, Images,
+            new PodSandboxes(Network, specs, Path.Combine(options.RootDirectory, "pods"), options.InternalIp),
+            specs, options, clock, logger);
+        var uid = await RegisterAsync(token).ConfigureAwait(false);
+        await EnsureLeaseAsync(uid, token).ConfigureAwait(false);
+        pods.Start();
+        await pods.WaitForSyncAsync(token).ConfigureAwait(false);
+        running = Task.WhenAll(RenewLeaseLoopAsync(token), StatusLoopAsync(token));
+        logger.LogInformation("node {Node} registered with {Cpus} cpus, {Memory} bytes; pod range {Cidr}", options.NodeName, host.Cpus, host.MemoryBytes, options.PodCidr);
+    }
+
+    private ValueTask OnPodAsync(InformerEvent change, CancellationToken token)
+    {
+        var pod = change.Object;
+        var uid = JsonFields.Str(pod, "metadata", "uid");
+        if (change.Type == InformerEventType.Deleted)
+        {
+            if (workers.TryGetValue(uid, out var gone))
+                gone.Remove();
+            return ValueTask.CompletedTask;
+        }
+        if (JsonFields.Str(pod, "spec", "nodeName") != options.NodeName || context is null)
+            return ValueTask.CompletedTask;
+        if (workers.TryGetValue(uid, out var worker))
+        {
+            worker.Update(pod);
+            return ValueTask.CompletedTask;
+        }
+        worker = new PodWorker(context, pod);
+        workers[uid] = worker;
+        workerTasks[uid] = RunWorkerAsync(worker);
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task RunWorkerAsync(PodWorker worker)
+    {
+        await Task.Yield();
+        try
+        {
+            await worker.RunAsync(stop.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            workers.TryRemove(worker.Uid, out _);
+            workerTasks.TryRemove(worker.Uid, out _);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync().ConfigureAwait(false);
+        await pods.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll([running, .. workerTasks.Values]).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        Images.Dispose();
+        registryHttp.Dispose();
+        stop.Dispose();
+    }
+}

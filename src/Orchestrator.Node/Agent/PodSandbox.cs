@@ -1,0 +1,78 @@
+using System.Text.Json.Nodes;
+using Orchestrator.Client;
+using Orchestrator.Node.Network;
+
+namespace Orchestrator.Node.Agent;
+
+/// <summary>What a pod's containers share: its network namespace and address, and its volumes on the host.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+internal sealed record PodSandbox(string PodId, string NamespacePath, string Address, string HostIp, IReadOnlyDictionary<string, string> Volumes);
+
+/// <summary>Sets up and tears down pod sandboxes: network through <see cref="PodNetwork"/>, volumes as host directories.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+internal sealed class PodSandboxes(PodNetwork network, ContainerSpecs specs, string podsDirectory, string hostIp)
+{
+    /// <summary>Idempotent: an existing namespace keeps its address, volume contents are kept (emptyDir survives restarts).</summary>
+    public async Task<PodSandbox> SetUpAsync(JsonObject pod, string podId, CancellationToken token)
+    {
+        var volumes = await VolumesAsync(pod, podId, token).ConfigureAwait(false);
+        var attachment = await network.SetUpAsync(podId, token).ConfigureAwait(false);
+        return new PodSandbox(podId, attachment.NamespacePath, attachment.Address.ToString(), hostIp, volumes);
+    }
+
+    public async Task TearDownAsync(string podId, CancellationToken token)
+    {
+        await network.TearDownAsync(podId, token).ConfigureAwait(false);
+        var directory = Path.Combine(podsDirectory, podId);
+        if (Directory.Exists(directory))
+            Directory.Delete(directory, recursive: true);
+    }
+
+    private async Task<IReadOnlyDictionary<string, string>> VolumesAsync(JsonObject pod, string podId, CancellationToken token)
+    {
+        var ns = JsonFields.Str(pod, "metadata", "namespace");
+        var volumes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var volume in JsonFields.Objects(pod, "spec", "volumes"))
+        {
+            var name = JsonFields.Str(volume, "name");
+            var directory = Path.Combine(podsDirectory, podId, "volumes", name);
+            if (JsonFields.Obj(volume, "emptyDir") is not null)
+            {
+                Directory.CreateDirectory(directory);
+                volumes[name] = directory;
+            }
+            else if (JsonFields.StrOrNull(volume, "hostPath", "path") is { } hostPath)
+            {
+                if (JsonFields.StrOrNull(volume, "hostPath", "type") is "DirectoryOrCreate")
+                    Directory.CreateDirectory(hostPath);
+                volumes[name] = hostPath;
+            }
+            else if (JsonFields.Obj(volume, "configMap") is { } configMap)
+            {
+                var data = await specs.DataAsync(ApiResource.ConfigMaps, ns, JsonFields.Str(configMap, "name"),
+                    JsonFields.Bool(configMap, "optional") ?? false, token).ConfigureAwait(false);
+                volumes[name] = await WriteFilesAsync(directory, data, token).ConfigureAwait(false);
+            }
+            else if (JsonFields.Obj(volume, "secret") is { } secret)
+            {
+                var data = await specs.DataAsync(ApiResource.Secrets, ns, JsonFields.Str(secret, "secretName"),
+                    JsonFields.Bool(secret, "optional") ?? false, token).ConfigureAwait(false);
+                volumes[name] = await WriteFilesAsync(directory, data, token).ConfigureAwait(false);
+            }
+        }
+        return volumes;
+    }
+
+    private static async Task<string> WriteFilesAsync(string directory, IReadOnlyDictionary<string, string> data, CancellationToken token)
+    {
+        Directory.CreateDirectory(directory);
+        foreach (var (key, value) in data)
+        {
+            // Keys are validated by the API server as file names; refuse anything that could escape anyway.
+            if (key.Contains('/') || key is "." or "..")
+                continue;
+            await File.WriteAllTextAsync(Path.Combine(directory, key), value, token).ConfigureAwait(false);
+        }
+        return directory;
+    }
+}

@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Orchestrator.Client;
+using Orchestrator.Node.Simulated;
+using Orchestrator.Testing;
+using Xunit;
+
+namespace Orchestrator.Node.Agent.Tests;
+
+/// <summary>The agent against a real cluster: node registration, pods as runc containers, restarts, exits, deletion, pull errors.</summary>
+[Collection(AgentCollection.Name)]
+public sealed class PodLifecycleTests(AgentFixture fixture)
+{
+    private KubeClient Client => fixture.Client;
+
+    private static string State(JsonObject pod, string field) =>
+        JsonFields.Objects(pod, "status", "containerStatuses").FirstOrDefault()?["state"]?[field]?.ToJsonString() ?? "";
+
+    private static JsonObject? Container(JsonObject pod) => JsonFields.Objects(pod, "status", "containerStatuses").FirstOrDefault();
+
+    [Fact]
+    public async Task Node_is_ready_with_the_agents_capacity_and_renews_its_lease()
+    {
+        var node = await Client.GetAsync(ApiResource.Nodes, null, fixture.NodeName);
+
+        Assert.Equal("True", JsonFields.Str(JsonFields.Condition(node, "Ready"), "status"));
+        Assert.Equal(Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture), JsonFields.Str(node, "status", "capacity", "cpu"));
+        Assert.EndsWith("Ki", JsonFields.Str(node, "status", "capacity", "memory"));
+        Assert.Equal("110", JsonFields.Str(node, "status", "allocatable", "pods"));
+        Assert.StartsWith("runc://", JsonFields.Str(node, "status", "nodeInfo", "containerRuntimeVersion"));
+        Assert.Equal("v1.32.4-orchestrator", JsonFields.Str(node, "status", "nodeInfo", "kubeletVersion"));
+        Assert.Equal(File.ReadAllText("/proc/sys/kernel/osrelease").Trim(), JsonFields.Str(node, "status", "nodeInfo", "kernelVersion"));
+        Assert.Equal(fixture.Options.PodCidr, JsonFields.Str(node, "spec", "podCIDR"));
+        Assert.Contains(JsonFields.Objects(node, "status", "addresses"), a => JsonFields.Str(a, "type") == "InternalIP");
+
+        var first = JsonFields.Str(await Client.GetAsync(ApiResource.Leases, NodeManifests.LeaseNamespace, fixture.NodeName), "spec", "renewTime");
+        await Eventually.HoldsAsync(async () =>
+            JsonFields.Str(await Client.GetAsync(ApiResource.Leases, NodeManifests.LeaseNamespace, fixture.NodeName), "spec", "renewTime") != first,
+            TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
+    public async Task Pod_runs_as_a_host_process_with_a_pod_ip_and_a_log()
+    {
+        var ns = await fixture.NamespaceAsync();
+        var marker = "marker-" + Guid.NewGuid().ToString("N")[..10];
+        await Client.CreateAsync(ApiResource.Pods, ns, fixture.Pod("hello", $"echo hello; sleep 3600; echo {marker}"));
+
+        var pod = await fixture.WaitPodAsync(ns, "hello", p => JsonFields.Str(p, "status", "phase") == "Running"
+            && JsonFields.Str(JsonFields.Condition(p, "Ready"), "status") == "True");
+
+        var ip = JsonFields.Str(pod, "status", "podIP");
+        Assert.NotEqual("", ip);
+        Assert.StartsWith(fixture.Options.PodCidr[..fixture.Options.PodCidr.LastIndexOf('.')], ip);
+        Assert.Equal(ip, JsonFields.Str(JsonFields.Objects(pod, "status", "podIPs").First(), "ip"));
+        Assert.Equal("127.0.0.1", JsonFields.Str(pod, "status", "hostIP"));
+        Assert.NotEqual("", JsonFields.Str(pod, "status", "startTime"));
+        var status = Container(pod)!;
+        Assert.True(JsonFields.Bool(status, "ready"));
+        Assert.StartsWith("runc://", JsonFields.Str(status, "containerID"));
+        Assert.Contains("sha256:", JsonFields.Str(status, "imageID"));
+        await AgentFixture.WaitPidsAsync(marker);
+        var log = fixture.Agent.Runtime.LogPath(JsonFields.Str(status, "containerID")["runc://".Length..]);
+        await Eventually.HoldsAsync(() => Task.FromResult(File.Exists(log) && File.ReadAllText(log).Contains("hello")), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Exit_3_with_restart_policy_Never_ends_Failed()
+    {
+        var ns = await fixture.NamespaceAsync();
+        await Client.CreateAsync(ApiResource.Pods, ns, fixture.Pod("three", "exit 3", restartPolicy: "Never"));
+
+        var pod = await fixture.WaitPodAsync(ns, "three", p => JsonFields.Str(p, "status", "phase") == "Failed");
+
+        var terminated = JsonFields.Obj(Container(pod), "state", "terminated");
+        Assert.Equal(3, JsonFields.IntOrNull(terminated, "exitCode"));
+        Assert.Equal("Error", JsonFields.Str(terminated, "reason"));
+        Assert.Equal(0, JsonFields.IntOrNull(Container(pod), "restartCount"));
+    }
+
+    [Fact]
+    public async Task Exit_0_with_restart_policy_OnFailure_ends_Succeeded()
+    {
+        var ns = await fixture.NamespaceAsync();
+        await Client.CreateAsync(ApiResource.Pods, ns, fixture.Pod("done", "echo done", restartPolicy: "OnFailure"));
+
+        var pod = await fixture.WaitPodAsync(ns, "done", p => JsonFields.Str(p, "status", "phase") == "Succeeded");
+
+        Assert.Equal("Completed", JsonFields.Str(Container(pod), "state", "terminated", "reason"));
+    }
+
+    [Fact]
+    public async Task A_container_killed_from_outside_is_restarted_and_restartCount_rises()
+    {
+        var ns = await fixture.NamespaceAsync();
+        var marker = "marker-" + Guid.NewGuid().ToString("N")[..10];
+        await Client.CreateAsync(ApiResource.Pods, ns, fixture.Pod("victim", $"sleep 3600; echo {marker}"));
+        await fixture.WaitPodAsync(ns, "victim", p => JsonFields.Str(p, "status", "phase") == "Running" && JsonFields.Bool(Container(p), "ready") == true);
+        var before = await AgentFixture.WaitPidsAsync(marker);
+
+        foreach (var pid in before)
+            Process.GetProcessById(pid).Kill();
+
+        var pod = await fixture.WaitPodAsync(ns, "victim", p => JsonFields.IntOrNull(Container(p), "restartCount") >= 1
+            && JsonFields.Bool(Container(p), "ready") == true);
+        Assert.Equal(137, JsonFields.IntOrNull(Container(pod), "lastState", "terminated", "exitCode"));
+        await AgentFixture.WaitPidsAsync(marker, notAmong: [.. before]);
+    }
+
+    [Fact]
+    public async Task A_crashing_container_shows_CrashLoopBackOff()
+    {
+        var ns = await fixture.NamespaceAsync();
+        await Client.CreateAsync(ApiResource.Pods, ns, fixture.Pod("crash", "exit 1"));
+
+        var pod = await fixture.WaitPodAsync(ns, "crash", p => JsonFields.Str(Container(p), "state", "waiting", "reason") == "CrashLoopBackOff"
+            && JsonFields.IntOrNull(Container(p), "restartCount") >= 1);
+
+        Assert.Equal("Running", JsonFields.Str(pod, "status", "phase"));
+        Assert.Equal(1, JsonFields.IntOrNull(Container(pod), "lastState", "terminated", "exitCode"));
+    }
+
+    [Fact]
+    public async Task Deleting_a_pod_stops_its_process_within_the_grace_period_and_removes_it()
+    {
+        var ns = await fixture.NamespaceAsync();
+        var marker = "marker-" + Guid.NewGuid().ToString("N")[..10];
+        await Client.CreateAsync(ApiResource.Pods, ns, fixture.Pod("doomed", $"sleep 3600; echo {marker}", grace: 3));
+        await fixture.WaitPodAsync(ns, "doomed", p => JsonFields.Str(p, "status", "phase") == "Running" && JsonFields.Bool(Container(p), "ready") == true);
+        await AgentFixture.WaitPidsAsync(marker);
+        var watch = Stopwatch.StartNew();
+
+        await Client.DeleteAsync(ApiResource.Pods, ns, "doomed");
+
+        await Eventually.HoldsAsync(() => Task.FromResult(AgentFixture.Pids(marker).Count == 0), TimeSpan.FromSeconds(15));
+        // sh as pid 1 ignores SIGTERM, so it lives until the SIGKILL at the end of the 3 s grace period (plus our sync latency).
+        Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3 + 5));
+        await Eventually.HoldsAsync(async () =>
+        {
+            try
+            {
+                await Client.GetAsync(ApiResource.Pods, ns, "doomed");
+                return false;
+            }
+            catch (KubeApiException e) when (e.Code == 404)
+            {
+                return true;
+            }
+        }, TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
+    public async Task A_bad_image_gives_ErrImagePull_then_ImagePullBackOff()
+    {
+        var ns = await fixture.NamespaceAsync();
+        await Client.CreateAsync(ApiResource.Pods, ns, fixture.Pod("bad", "true", image: $"{fixture.Registry.Address}/no-such-image:1"));
+
+        var reasons = new HashSet<string>();
+        await fixture.WaitPodAsync(ns, "bad", p =>
+        {
+            reasons.Add(JsonFields.Str(Container(p), "state", "waiting", "reason"));
+            return reasons.Contains("ImagePullBackOff");
+        });
+
+        var pod = await Client.GetAsync(ApiResource.Pods, ns, "bad");
+        Assert.Equal("Pending", JsonFields.Str(pod, "status", "phase"));
+        Assert.Contains(JsonFields.Str(Container(pod), "state", "waiting", "reason"), new[] { "ErrImagePull", "ImagePullBackOff" });
+    }
+
+    [Fact]
+    public async Task A_deployment_of_two_busybox_pods_reaches_Running_on_the_agent_node()
+    {
+        var ns = await fixture.NamespaceAsync();
+        var labels = new JsonObject { ["app"] = "web" };
+        await Client.CreateAsync(ApiResource.Deployments, ns, new JsonObject
+        {
+            ["apiVersion"] = "apps/v1",
+            ["kind"] = "Deployment",
+            ["metadata"] = new JsonObject { ["name"] = "web" },
+            ["spec"] = new JsonObject
+            {
+                ["replicas"] = 2,
+                ["selector"] = new JsonObject { ["matchLabels"] = labels.DeepClone() },
+                ["template"] = new JsonObject
+                {
+                    ["metadata"] = new JsonObject { ["labels"] = labels.DeepClone() },
+                    ["spec"] = new JsonObject
+                    {
+                        ["containers"] = new JsonArray(new JsonObject
+                        {
+                            ["name"] = "web",
+                            ["image"] = fixture.Image,
+                            ["command"] = new JsonArray("sh", "-c", "sleep 3600"),
+                            ["env"] = new JsonArray(new JsonObject { ["name"] = "GREETING", ["value"] = "hi" }),
+                        }),
+                    },
+                },
+            },
+        });
+
+        await Eventually.HoldsAsync(async () =>
+        {
+            var pods = await Client.ListAsync(ApiResource.Pods, ns);
+            return pods.Items.Count(p => JsonFields.Str(p, "spec", "nodeName") == fixture.NodeName
+                && JsonFields.Str(p, "status", "phase") == "Running" && JsonFields.Str(p, "status", "podIP") != "") == 2;
+        }, TimeSpan.FromSeconds(90));
+    }
+}
