@@ -135,18 +135,7 @@ public sealed class PodLifecycleTests(AgentFixture fixture)
         await Eventually.HoldsAsync(() => Task.FromResult(AgentFixture.Pids(marker).Count == 0), TimeSpan.FromSeconds(15));
         // sh as pid 1 ignores SIGTERM, so it lives until the SIGKILL at the end of the 3 s grace period (plus our sync latency).
         Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3 + 5));
-        await Eventually.HoldsAsync(async () =>
-        {
-            try
-            {
-                await Client.GetAsync(ApiResource.Pods, ns, "doomed");
-                return false;
-            }
-            catch (KubeApiException e) when (e.Code == 404)
-            {
-                return true;
-            }
-        }, TimeSpan.FromSeconds(20));
+        await Client.WaitGoneAsync(ApiResource.Pods, ns, "doomed", TimeSpan.FromSeconds(20));
     }
 
     [Fact]

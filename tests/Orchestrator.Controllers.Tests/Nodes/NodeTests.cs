@@ -56,18 +56,7 @@ public sealed class NodeTests(ControlPlaneCluster cluster) : IClassFixture<Contr
         Assert.NotNull(JsonFields.StrOrNull(container, "state", "running", "startedAt"));
 
         await Client.DeleteAsync(ApiResource.Pods, ns, "web");
-        await Eventually.HoldsAsync(async () =>
-        {
-            try
-            {
-                await Client.GetAsync(ApiResource.Pods, ns, "web");
-                return false;
-            }
-            catch (KubeApiException e) when (e.Code == 404)
-            {
-                return true;
-            }
-        }, TimeSpan.FromSeconds(20));
+        await Client.WaitGoneAsync(ApiResource.Pods, ns, "web", TimeSpan.FromSeconds(20));
     }
 
     [Fact]
