@@ -18,6 +18,9 @@ public static class BuiltInResources
     private const string Coordination = "coordination.k8s.io";
     private const string Policy = "policy";
 
+    /// <summary>metrics.k8s.io: served from the node agents' stats (like metrics-server), never stored.</summary>
+    public const string Metrics = "metrics.k8s.io";
+
     /// <summary>"kubectl get all": the workload kinds, as in Kubernetes (not configmaps, secrets or ingresses).</summary>
     public const string AllCategory = "all";
 
@@ -64,6 +67,9 @@ public static class BuiltInResources
         Resource(Storage, "StorageClass", "storageclasses", namespaced: false, shortNames: ["sc"]),
         Resource(Coordination, "Lease", "leases"),
         Resource(Policy, "PodDisruptionBudget", "poddisruptionbudgets", shortNames: ["pdb"], subresources: ["status"]),
+
+        Resource(Metrics, "NodeMetrics", "nodes", namespaced: false, verbs: [Verbs.Get, Verbs.List], version: "v1beta1"),
+        Resource(Metrics, "PodMetrics", "pods", verbs: [Verbs.Get, Verbs.List], version: "v1beta1"),
     ];
 
     private static ResourceDefinition Resource(
@@ -77,9 +83,10 @@ public static class BuiltInResources
         SubresourceDefinition[]? extra = null,
         string[]? verbs = null,
         string? singular = null,
-        SelectableFields? fields = null)
+        SelectableFields? fields = null,
+        string version = "v1")
     {
-        var self = new GroupVersionKind(group, "v1", kind);
+        var self = new GroupVersionKind(group, version, kind);
         IEnumerable<SubresourceDefinition> standard = (subresources ?? []).Select(name => name switch
         {
             // Every kind's scale speaks autoscaling/v1 Scale, which is what kubectl scale sends.
@@ -89,7 +96,7 @@ public static class BuiltInResources
         return new ResourceDefinition
         {
             Group = group,
-            Version = "v1",
+            Version = version,
             Kind = kind,
             Plural = plural,
             Singular = singular ?? kind.ToLowerInvariant(),
