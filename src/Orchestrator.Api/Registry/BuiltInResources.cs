@@ -19,7 +19,7 @@ public static class BuiltInResources
     private const string Policy = "policy";
 
     /// <summary>metrics.k8s.io: served from the node agents' stats (like metrics-server), never stored.</summary>
-    public const string Metrics = "metrics.k8s.io";
+    public const string MetricsGroup = "metrics.k8s.io";
 
     /// <summary>"kubectl get all": the workload kinds, as in Kubernetes (not configmaps, secrets or ingresses).</summary>
     public const string AllCategory = "all";
@@ -67,9 +67,17 @@ public static class BuiltInResources
         Resource(Storage, "StorageClass", "storageclasses", namespaced: false, shortNames: ["sc"]),
         Resource(Coordination, "Lease", "leases"),
         Resource(Policy, "PodDisruptionBudget", "poddisruptionbudgets", shortNames: ["pdb"], subresources: ["status"]),
+    ];
 
-        Resource(Metrics, "NodeMetrics", "nodes", namespaced: false, verbs: [Verbs.Get, Verbs.List], version: "v1beta1"),
-        Resource(Metrics, "PodMetrics", "pods", verbs: [Verbs.Get, Verbs.List], version: "v1beta1"),
+    /// <summary>
+    /// metrics.k8s.io/v1beta1, advertised in discovery (kubectl top looks for the group there) but never stored: the
+    /// API server answers it from the node agents. Kept out of <see cref="All"/>, which lists the stored kinds
+    /// (controllers, printers and OpenAPI models iterate that).
+    /// </summary>
+    public static ImmutableArray<ResourceDefinition> Metrics { get; } =
+    [
+        Resource(MetricsGroup, "NodeMetrics", "nodes", namespaced: false, verbs: [Verbs.Get, Verbs.List], version: "v1beta1"),
+        Resource(MetricsGroup, "PodMetrics", "pods", verbs: [Verbs.Get, Verbs.List], version: "v1beta1"),
     ];
 
     private static ResourceDefinition Resource(

@@ -88,7 +88,7 @@ public sealed class ApiDispatcher(
         if (info is not null)
         {
             // Not stored: served from the node agents (registered in the registry for discovery only).
-            if (info.Group == BuiltInResources.Metrics)
+            if (info.Group == BuiltInResources.MetricsGroup)
             {
                 await metricsApi.HandleAsync(context, info);
                 return;

@@ -22,7 +22,7 @@ public sealed class MetricsEndpoint(ObjectStore objects, TimeProvider clock)
     public async Task HandleAsync(HttpContext context, RequestInfo info)
     {
         if (info.Verb is not ("get" or "list"))
-            throw ApiException.MethodNotAllowed(new GroupResource(BuiltInResources.Metrics, info.Resource), info.Verb);
+            throw ApiException.MethodNotAllowed(new GroupResource(BuiltInResources.MetricsGroup, info.Resource), info.Verb);
         var summaries = await SummariesAsync(context.RequestAborted);
         var now = Timestamp(clock.GetUtcNow());
         List<JsonObject> items = info.Resource switch
@@ -35,7 +35,7 @@ public sealed class MetricsEndpoint(ObjectStore objects, TimeProvider clock)
         if (info.Name is { } name)
         {
             var item = items.FirstOrDefault(i => i.Name() == name)
-                ?? throw ApiException.NotFound(new GroupResource(BuiltInResources.Metrics, info.Resource), name);
+                ?? throw ApiException.NotFound(new GroupResource(BuiltInResources.MetricsGroup, info.Resource), name);
             await ApiResponses.WriteJsonAsync(context, 200, item);
             return;
         }
