@@ -124,4 +124,45 @@ public sealed class LogsAndMetricsTests(AgentFixture fixture)
         Assert.EndsWith("Ki", memory);
         Assert.True(long.Parse(memory[..^2]) > 0, memory);
     }
+
+    [Fact]
+    public async Task Unreachable_agent_gives_503_and_top_skips_its_node()
+    {
+        var name = "gone-" + Guid.NewGuid().ToString("N")[..6];
+        var node = await Client.CreateAsync(ApiResource.Nodes, null, new JsonObject
+        {
+            ["apiVersion"] = "v1", ["kind"] = "Node", ["metadata"] = new JsonObject { ["name"] = name },
+        });
+        // A closed port on loopback: connection refused at once.
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        node["status"] = new JsonObject
+        {
+            ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = "True" }),
+            ["addresses"] = new JsonArray(new JsonObject { ["type"] = "InternalIP", ["address"] = "127.0.0.1" }),
+            ["daemonEndpoints"] = new JsonObject { ["kubeletEndpoint"] = new JsonObject { ["Port"] = port } },
+        };
+        await Client.UpdateAsync(ApiResource.Nodes, node, subresource: "status");
+        try
+        {
+            var ns = await fixture.NamespaceAsync();
+            var pod = fixture.Pod("elsewhere", "sleep 1");
+            pod["spec"]!["nodeName"] = name;
+            await Client.CreateAsync(ApiResource.Pods, ns, pod);
+
+            var error = await Assert.ThrowsAsync<KubeApiException>(() => Client.GetSubresourceAsync(ApiResource.Pods, ns, "elsewhere", "log"));
+            Assert.Equal(503, error.Code);
+
+            var top = await RunAsync("top", "nodes", "--no-headers");
+            Assert.True(top.Succeeded, top.ToString());
+            // kubectl lists every node and shows <unknown> for one without metrics.
+            Assert.Contains("<unknown>", top.Output.Split('\n').Single(l => l.StartsWith(name, StringComparison.Ordinal)));
+        }
+        finally
+        {
+            await Client.DeleteAsync(ApiResource.Nodes, null, name);
+        }
+    }
 }
