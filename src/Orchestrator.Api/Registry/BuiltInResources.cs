@@ -18,6 +18,9 @@ public static class BuiltInResources
     private const string Coordination = "coordination.k8s.io";
     private const string Policy = "policy";
 
+    /// <summary>metrics.k8s.io: served from the node agents' stats (like metrics-server), never stored.</summary>
+    public const string MetricsGroup = "metrics.k8s.io";
+
     /// <summary>"kubectl get all": the workload kinds, as in Kubernetes (not configmaps, secrets or ingresses).</summary>
     public const string AllCategory = "all";
 
@@ -66,6 +69,17 @@ public static class BuiltInResources
         Resource(Policy, "PodDisruptionBudget", "poddisruptionbudgets", shortNames: ["pdb"], subresources: ["status"]),
     ];
 
+    /// <summary>
+    /// metrics.k8s.io/v1beta1, advertised in discovery (kubectl top looks for the group there) but never stored: the
+    /// API server answers it from the node agents. Kept out of <see cref="All"/>, which lists the stored kinds
+    /// (controllers, printers and OpenAPI models iterate that).
+    /// </summary>
+    public static ImmutableArray<ResourceDefinition> Metrics { get; } =
+    [
+        Resource(MetricsGroup, "NodeMetrics", "nodes", namespaced: false, verbs: [Verbs.Get, Verbs.List], version: "v1beta1"),
+        Resource(MetricsGroup, "PodMetrics", "pods", verbs: [Verbs.Get, Verbs.List], version: "v1beta1"),
+    ];
+
     private static ResourceDefinition Resource(
         string group,
         string kind,
@@ -77,9 +91,10 @@ public static class BuiltInResources
         SubresourceDefinition[]? extra = null,
         string[]? verbs = null,
         string? singular = null,
-        SelectableFields? fields = null)
+        SelectableFields? fields = null,
+        string version = "v1")
     {
-        var self = new GroupVersionKind(group, "v1", kind);
+        var self = new GroupVersionKind(group, version, kind);
         IEnumerable<SubresourceDefinition> standard = (subresources ?? []).Select(name => name switch
         {
             // Every kind's scale speaks autoscaling/v1 Scale, which is what kubectl scale sends.
@@ -89,7 +104,7 @@ public static class BuiltInResources
         return new ResourceDefinition
         {
             Group = group,
-            Version = "v1",
+            Version = version,
             Kind = kind,
             Plural = plural,
             Singular = singular ?? kind.ToLowerInvariant(),

@@ -8,7 +8,7 @@ namespace Orchestrator.Node.Agent;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public static class AgentManifests
 {
-    public static JsonObject Node(NodeAgentOptions options, HostFacts host, DateTimeOffset now) => new()
+    public static JsonObject Node(NodeAgentOptions options, HostFacts host, DateTimeOffset now, int serverPort) => new()
     {
         ["apiVersion"] = "v1",
         ["kind"] = "Node",
@@ -28,10 +28,10 @@ public static class AgentManifests
             ["podCIDR"] = options.PodCidr,
             ["podCIDRs"] = new JsonArray(options.PodCidr),
         },
-        ["status"] = Status(options, host, now),
+        ["status"] = Status(options, host, now, serverPort),
     };
 
-    public static JsonObject Status(NodeAgentOptions options, HostFacts host, DateTimeOffset now)
+    public static JsonObject Status(NodeAgentOptions options, HostFacts host, DateTimeOffset now, int serverPort)
     {
         var resources = new JsonObject
         {
@@ -47,7 +47,7 @@ public static class AgentManifests
             ["addresses"] = new JsonArray(
                 new JsonObject { ["type"] = "InternalIP", ["address"] = options.InternalIp },
                 new JsonObject { ["type"] = "Hostname", ["address"] = options.NodeName }),
-            ["daemonEndpoints"] = new JsonObject { ["kubeletEndpoint"] = new JsonObject { ["Port"] = 10250 } },
+            ["daemonEndpoints"] = new JsonObject { ["kubeletEndpoint"] = new JsonObject { ["Port"] = serverPort } },
             ["nodeInfo"] = new JsonObject
             {
                 ["machineID"] = host.MachineId,

@@ -16,7 +16,7 @@ public sealed partial class NodeAgent
     {
         try
         {
-            var created = await client.CreateAsync(ApiResource.Nodes, null, AgentManifests.Node(options, host!, clock.GetUtcNow()), token: token)
+            var created = await client.CreateAsync(ApiResource.Nodes, null, AgentManifests.Node(options, host!, clock.GetUtcNow(), ServerPort), token: token)
                 .ConfigureAwait(false);
             return JsonFields.Str(created, "metadata", "uid");
         }
@@ -31,7 +31,7 @@ public sealed partial class NodeAgent
     private async Task<string> PostStatusAsync(CancellationToken token)
     {
         var node = await client.GetAsync(ApiResource.Nodes, null, options.NodeName, token).ConfigureAwait(false);
-        var status = AgentManifests.Status(options, host!, clock.GetUtcNow());
+        var status = AgentManifests.Status(options, host!, clock.GetUtcNow(), ServerPort);
         // Keep lastTransitionTime of conditions whose status did not change.
         foreach (var condition in (status["conditions"] as JsonArray ?? []).OfType<JsonObject>())
         {

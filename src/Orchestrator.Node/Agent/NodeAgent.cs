@@ -92,11 +92,12 @@ public sealed partial class NodeAgent : IAsyncDisposable
         context = new PodWorkerContext(client, Runtime, Images,
             new PodSandboxes(Network, specs, Path.Combine(options.RootDirectory, "pods"), options.InternalIp),
             specs, options, clock, logger);
+        StartServer();
         var uid = await RegisterAsync(token).ConfigureAwait(false);
         await EnsureLeaseAsync(uid, token).ConfigureAwait(false);
         pods.Start();
         await pods.WaitForSyncAsync(token).ConfigureAwait(false);
-        running = Task.WhenAll(RenewLeaseLoopAsync(token), StatusLoopAsync(token));
+        running = Task.WhenAll(RenewLeaseLoopAsync(token), StatusLoopAsync(token), SampleStatsLoopAsync(token), ServeAsync(token));
         logger.LogInformation("node {Node} registered with {Cpus} cpus, {Memory} bytes; pod range {Cidr}", options.NodeName, host.Cpus, host.MemoryBytes, options.PodCidr);
     }
 
@@ -141,6 +142,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
     {
         await stop.CancelAsync().ConfigureAwait(false);
         await pods.DisposeAsync().ConfigureAwait(false);
+        StopServer();
         try
         {
             await Task.WhenAll([running, .. workerTasks.Values]).ConfigureAwait(false);

@@ -39,9 +39,9 @@ internal sealed partial class PodWorker
         }
     }
 
-    private string Namespace => Key[..Key.IndexOf('/')];
+    public string Namespace => Key[..Key.IndexOf('/')];
 
-    private string Name => Key[(Key.IndexOf('/') + 1)..];
+    public string Name => Key[(Key.IndexOf('/') + 1)..];
 
     private JsonObject BuildStatus(JsonObject pod)
     {

@@ -80,6 +80,7 @@ public static class ReplicaHost
         builder.Services.AddSingleton(new ServiceIpAllocator(options.ServiceCidr));
         builder.Services.AddSingleton<StrategyTable>();
         builder.Services.AddSingleton<ResourceHandler>();
+        builder.Services.AddSingleton<Nodes.MetricsEndpoint>();
         builder.Services.AddSingleton<OpenApiEndpoint>();
         builder.Services.AddSingleton<ApiDispatcher>();
         builder.Services.AddSingleton<ClientAuthentication>();

@@ -4,6 +4,7 @@ using Orchestrator.Api.Errors;
 using Orchestrator.Api.Registry;
 using Orchestrator.Api.Schema;
 using Orchestrator.Server.Discovery;
+using Orchestrator.Server.Nodes;
 using Orchestrator.Server.Resources;
 using Orchestrator.Storage.Replication;
 
@@ -18,6 +19,7 @@ public sealed class ApiDispatcher(
     ResourceHandler resources,
     OpenApiEndpoint openApi,
     ReplicatedStore store,
+    MetricsEndpoint metricsApi,
     ApiMetrics metrics,
     ILogger<ApiDispatcher> logger)
 {
@@ -85,6 +87,12 @@ public sealed class ApiDispatcher(
         var snapshot = registry.Snapshot;
         if (info is not null)
         {
+            // Not stored: served from the node agents (registered in the registry for discovery only).
+            if (info.Group == BuiltInResources.MetricsGroup)
+            {
+                await metricsApi.HandleAsync(context, info);
+                return;
+            }
             var resource = snapshot.Find(info.Group, info.Version, info.Resource) ?? throw NotFound();
             await resources.HandleAsync(context, info, resource);
             return;

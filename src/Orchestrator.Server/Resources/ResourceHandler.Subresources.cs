@@ -23,6 +23,7 @@ partial class ResourceHandler
             ("scale", "update" or "patch") => WriteScaleAsync(request),
             ("binding", "create") => BindAsync(request),
             ("eviction", "create") => EvictAsync(request),
+            ("log", "get") => GetLogAsync(request),
             ("finalize", "update") => FinalizeAsync(request),
             _ => throw new ApiException(Status.Failed(404, StatusReasons.NotFound,
                 $"the server could not find the requested resource ({verb} {request.Resource.Plural}/{subresource.Name})")),

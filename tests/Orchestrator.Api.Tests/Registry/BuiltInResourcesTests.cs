@@ -99,7 +99,9 @@ public sealed class BuiltInResourcesTests
     {
         Assert.Equal(new GroupVersion("", "v1"), _registry.GroupVersions[0]);
         Assert.Contains(new GroupVersion("networking.k8s.io", "v1"), _registry.GroupVersions);
-        Assert.Equal(7, _registry.GroupVersions.Length);
+        // Seven stored group-versions plus metrics.k8s.io/v1beta1 (discovery only).
+        Assert.Contains(new GroupVersion("metrics.k8s.io", "v1beta1"), _registry.GroupVersions);
+        Assert.Equal(8, _registry.GroupVersions.Length);
     }
 
     [Theory]
