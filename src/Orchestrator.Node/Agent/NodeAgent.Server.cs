@@ -79,6 +79,8 @@ public sealed partial class NodeAgent
                 await WriteTextAsync(response, 405, "method not allowed").ConfigureAwait(false);
             else if (parts is ["containerLogs", var ns, var pod, var container])
                 await ServeLogsAsync(http, ns, pod, container, token).ConfigureAwait(false);
+            else if (parts is ["exec", var execNs, var execPod, var execContainer])
+                await ServeExecAsync(http, execNs, execPod, execContainer, token).ConfigureAwait(false);
             else if (parts is ["stats", "summary"])
                 await WriteTextAsync(response, 200, (await SummaryAsync(token).ConfigureAwait(false)).ToJsonString(), "application/json").ConfigureAwait(false);
             else if (parts is ["healthz"])

@@ -93,6 +93,7 @@ public static class ReplicaHost
         var apiPort = options.ApiEndpoint.Port;
         app.MapWhen(context => context.Connection.LocalPort == apiPort, api =>
         {
+            api.UseWebSockets(); // pods/exec
             var authentication = app.Services.GetRequiredService<ClientAuthentication>();
             var dispatcher = app.Services.GetRequiredService<ApiDispatcher>();
             api.Run(async context =>

@@ -11,15 +11,14 @@ partial class ResourceHandler
 {
     private static readonly string[] LogParameters = ["follow", "tailLines", "sinceSeconds", "sinceTime", "timestamps", "previous", "limitBytes"];
 
-    private async Task GetLogAsync(ResourceRequest request)
+    /// <summary>The agent serving a pod's container: the pod's node's address, and the container (defaulted when the pod has one).</summary>
+    private async Task<(Uri Address, string Container, string NodeName)> AgentTargetAsync(ResourceRequest request, string purpose, CancellationToken token)
     {
-        var token = request.Token;
         var name = request.Info.Name!;
         var pod = await objects.GetAsync(request.Key, local: false, token)
             ?? throw ApiException.NotFound(request.Resource.GroupResource, name);
-        var query = request.Context.Request.Query;
         var names = (pod.Arr("spec", "containers") ?? []).Select(c => c.Str("name") ?? "").ToArray();
-        var container = query["container"].ToString();
+        var container = request.Context.Request.Query["container"].ToString();
         if (string.IsNullOrEmpty(container))
         {
             if (names.Length != 1)
@@ -37,7 +36,16 @@ partial class ResourceHandler
         var node = await objects.GetAsync(ObjectStore.Key(nodes, null, nodeName), local: false, token)
             ?? throw ApiException.ServiceUnavailable($"node {nodeName} of pod {name} is not found");
         var address = NodeConnections.AgentAddress(node)
-            ?? throw ApiException.BadRequest($"node {nodeName} of pod {name} runs no node agent that serves logs");
+            ?? throw ApiException.BadRequest($"node {nodeName} of pod {name} runs no node agent that {purpose}");
+        return (address, container, nodeName);
+    }
+
+    private async Task GetLogAsync(ResourceRequest request)
+    {
+        var token = request.Token;
+        var name = request.Info.Name!;
+        var query = request.Context.Request.Query;
+        var (address, container, nodeName) = await AgentTargetAsync(request, "serves logs", token);
         var target = new StringBuilder($"containerLogs/{Uri.EscapeDataString(request.Info.Namespace!)}/{Uri.EscapeDataString(name)}/{Uri.EscapeDataString(container)}");
         var separator = '?';
         foreach (var parameter in LogParameters)

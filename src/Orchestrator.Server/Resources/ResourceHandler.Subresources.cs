@@ -24,6 +24,7 @@ partial class ResourceHandler
             ("binding", "create") => BindAsync(request),
             ("eviction", "create") => EvictAsync(request),
             ("log", "get") => GetLogAsync(request),
+            ("exec", "get" or "create") => ExecAsync(request),
             ("finalize", "update") => FinalizeAsync(request),
             _ => throw new ApiException(Status.Failed(404, StatusReasons.NotFound,
                 $"the server could not find the requested resource ({verb} {request.Resource.Plural}/{subresource.Name})")),
