@@ -30,7 +30,7 @@ public sealed class PodNetworkTests : IAsyncLifetime
         network = new PodNetwork(options);
     }
 
-    [HostFact]
+    [Fact]
     public async Task Two_pods_get_distinct_addresses_and_reach_each_other()
     {
         await network.EnsureBridgeAsync(TestRuntime.Timeout());
@@ -68,7 +68,7 @@ public sealed class PodNetworkTests : IAsyncLifetime
         Assert.Contains($"default via {network.Range.Gateway}", text);
     }
 
-    [HostFact]
+    [Fact]
     public async Task Addresses_survive_a_restart_and_teardown_frees_everything()
     {
         await network.EnsureBridgeAsync(TestRuntime.Timeout());

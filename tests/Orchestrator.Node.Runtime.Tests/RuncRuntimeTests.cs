@@ -11,7 +11,7 @@ public sealed class RuncRuntimeTests
 {
     private static readonly Regex CriLine = new(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z (stdout|stderr) [PF] ");
 
-    [HostFact]
+    [Fact]
     public async Task Container_output_goes_to_a_CRI_log_and_exit_zero_is_reported()
     {
         await using var host = new TestRuntime();
@@ -27,7 +27,7 @@ public sealed class RuncRuntimeTests
         Assert.Equal(ContainerState.Exited, host.Runtime.GetStatus("echo")!.State);
     }
 
-    [HostFact]
+    [Fact]
     public async Task Exit_code_propagates()
     {
         await using var host = new TestRuntime();
@@ -39,7 +39,7 @@ public sealed class RuncRuntimeTests
         Assert.False(exit.OomKilled);
     }
 
-    [HostFact]
+    [Fact]
     public async Task A_missing_executable_is_a_start_failure_and_leaves_nothing_behind()
     {
         await using var host = new TestRuntime();
@@ -52,7 +52,7 @@ public sealed class RuncRuntimeTests
         Assert.False(Directory.Exists(Path.Combine(host.Options.RootDirectory, "containers", "missing")));
     }
 
-    [HostFact]
+    [Fact]
     public async Task Stop_ends_a_container_that_handles_SIGTERM_within_the_grace_period()
     {
         await using var host = new TestRuntime();
@@ -69,7 +69,7 @@ public sealed class RuncRuntimeTests
         Assert.Contains("got TERM", await File.ReadAllTextAsync(host.Runtime.LogPath("graceful")));
     }
 
-    [HostFact]
+    [Fact]
     public async Task Stop_kills_a_container_ignoring_SIGTERM_after_the_grace_period()
     {
         await using var host = new TestRuntime();
@@ -84,7 +84,7 @@ public sealed class RuncRuntimeTests
         Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(15));
     }
 
-    [HostFact]
+    [Fact]
     public async Task Exec_runs_inside_the_container_with_streams_and_exit_code()
     {
         await using var host = new TestRuntime();
@@ -109,7 +109,7 @@ public sealed class RuncRuntimeTests
         Assert.Equal("piped in\n", stdout);
     }
 
-    [HostFact]
+    [Fact]
     public async Task Memory_limit_is_enforced_by_the_OOM_killer()
     {
         await using var host = new TestRuntime();
@@ -126,7 +126,7 @@ public sealed class RuncRuntimeTests
         Assert.True(exit.OomKilled);
     }
 
-    [HostFact]
+    [Fact]
     public async Task Stats_show_cpu_and_memory_of_a_busy_container_and_of_the_node()
     {
         await using var host = new TestRuntime();
@@ -158,7 +158,7 @@ public sealed class RuncRuntimeTests
         Assert.Equal("50000", quota.Trim());
     }
 
-    [HostFact]
+    [Fact]
     public async Task A_restarted_runtime_removes_containers_left_by_the_previous_one()
     {
         await using var host = new TestRuntime();
@@ -175,7 +175,7 @@ public sealed class RuncRuntimeTests
         Assert.Empty(await restarted.CleanUpOrphansAsync(TestRuntime.Timeout()));
     }
 
-    [HostFact]
+    [Fact]
     public async Task Volumes_are_bind_mounted_and_the_image_stays_untouched()
     {
         await using var host = new TestRuntime();

@@ -26,11 +26,6 @@ public sealed class TestRegistry : IAsyncDisposable
 
     public static bool IsInstalled => File.Exists(Binary);
 
-    /// <summary>Tests may skip when the registry is missing only if ORCHESTRATOR_ALLOW_SKIP=1; CI must install it.</summary>
-    public static bool MaySkip => !IsInstalled && Environment.GetEnvironmentVariable("ORCHESTRATOR_ALLOW_SKIP") == "1";
-
-    public const string MissingMessage = $"{Binary} is missing (apt-get install docker-registry); skipped because ORCHESTRATOR_ALLOW_SKIP=1";
-
     /// <summary>host:port, e.g. 127.0.0.1:23456.</summary>
     public string Address { get; }
 
@@ -53,7 +48,7 @@ public sealed class TestRegistry : IAsyncDisposable
     public static async Task<TestRegistry> StartAsync(CancellationToken token = default)
     {
         if (!IsInstalled)
-            throw new InvalidOperationException($"{Binary} is missing: apt-get install docker-registry (or set ORCHESTRATOR_ALLOW_SKIP=1 to skip)");
+            throw new InvalidOperationException($"{Binary} is missing: apt-get install docker-registry");
         var directory = Path.Combine(Path.GetTempPath(), $"orchestrator-registry-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
         var registry = new TestRegistry(directory, FreePorts.Next());

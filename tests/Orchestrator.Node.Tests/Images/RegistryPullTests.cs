@@ -11,7 +11,7 @@ public sealed class RegistryPullTests(RegistryFixture fixture) : IClassFixture<R
 
     private TestRegistry Registry => fixture.Registry;
 
-    [RegistryFact]
+    [Fact]
     public async Task PullsAndUnpacksBusybox()
     {
         using var cancel = new CancellationTokenSource(Timeout);
@@ -35,7 +35,7 @@ public sealed class RegistryPullTests(RegistryFixture fixture) : IClassFixture<R
         Assert.Equal(image.ManifestDigest.ToString(), store.References[pushed.ToString()]);
     }
 
-    [RegistryFact]
+    [Fact]
     public async Task IfNotPresentMakesNoNetworkCallWhenTheImageIsHere()
     {
         using var cancel = new CancellationTokenSource(Timeout);
@@ -63,7 +63,7 @@ public sealed class RegistryPullTests(RegistryFixture fixture) : IClassFixture<R
         Assert.Equal(0, requests.Requests.Skip(sent).Count(r => r.Contains("/blobs/", StringComparison.Ordinal)));
     }
 
-    [RegistryFact]
+    [Fact]
     public async Task MissingImageIsNotFound()
     {
         using var cancel = new CancellationTokenSource(Timeout);
@@ -78,7 +78,7 @@ public sealed class RegistryPullTests(RegistryFixture fixture) : IClassFixture<R
                      $"\"{Registry.Address}/nosuch:1.0\": {Registry.Address}/nosuch:1.0: not found", error.Message);
     }
 
-    [RegistryFact]
+    [Fact]
     public async Task NeverWithoutTheImageIsNotPresent()
     {
         using var cancel = new CancellationTokenSource(Timeout);
@@ -93,7 +93,7 @@ public sealed class RegistryPullTests(RegistryFixture fixture) : IClassFixture<R
         Assert.Empty(requests.Requests);
     }
 
-    [RegistryFact]
+    [Fact]
     public async Task UnreachableRegistryIsANetworkError()
     {
         using var cancel = new CancellationTokenSource(Timeout);
@@ -107,7 +107,7 @@ public sealed class RegistryPullTests(RegistryFixture fixture) : IClassFixture<R
         Assert.Equal(ImagePullFailure.Network, error.Reason);
     }
 
-    [RegistryFact]
+    [Fact]
     public async Task CorruptBlobIsRejectedByDigest()
     {
         using var cancel = new CancellationTokenSource(Timeout);
@@ -131,7 +131,7 @@ public sealed class RegistryPullTests(RegistryFixture fixture) : IClassFixture<R
         Assert.Empty(store.References);
     }
 
-    [RegistryFact]
+    [Fact]
     public async Task AppliesWhiteoutsLinksAndModesInLayerOrder()
     {
         using var cancel = new CancellationTokenSource(Timeout);
@@ -156,7 +156,7 @@ public sealed class RegistryPullTests(RegistryFixture fixture) : IClassFixture<R
         Assert.Equal("65534", image.Config.User);
     }
 
-    [RegistryFact]
+    [Fact]
     public async Task ConcurrentPullsShareOneDownload()
     {
         using var cancel = new CancellationTokenSource(Timeout);
@@ -171,7 +171,7 @@ public sealed class RegistryPullTests(RegistryFixture fixture) : IClassFixture<R
         Assert.Equal(1, requests.Count($"/blobs/{built.Layers[0].Digest}"));
     }
 
-    [RegistryFact]
+    [Fact]
     public async Task PullsByDigestAndResolvesAnIndexToThisPlatform()
     {
         using var cancel = new CancellationTokenSource(Timeout);

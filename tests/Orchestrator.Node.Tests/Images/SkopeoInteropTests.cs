@@ -14,7 +14,7 @@ public sealed class SkopeoInteropTests(RegistryFixture fixture) : IClassFixture<
     private const string Skopeo = "/usr/bin/skopeo";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    [RegistryFact]
+    [Fact]
     public async Task PullsADockerSchema2ImageThatSkopeoMadeFromOurArchive()
     {
         Assert.True(File.Exists(Skopeo), $"{Skopeo} is missing: apt-get install skopeo");
