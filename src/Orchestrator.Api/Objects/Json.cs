@@ -1,9 +1,12 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace Orchestrator.Controllers.Runtime;
+namespace Orchestrator.Api.Objects;
 
-/// <summary>Null-tolerant reads of cached JSON objects, and the timestamps Kubernetes writes.</summary>
+/// <summary>
+/// Null-tolerant reads and small writes of Kubernetes objects held as JSON nodes, and the timestamps Kubernetes
+/// writes: one set of accessors for the server's strategies and handlers and for the controllers.
+/// </summary>
 public static class Json
 {
     public static JsonNode? At(this JsonNode? node, params string[] path)
@@ -17,9 +20,15 @@ public static class Json
         node.At(path) is JsonValue value && value.TryGetValue(out string? text) ? text : null;
 
     // Values built in code keep their CLR type (an int is not readable as long): read the number's text.
-    public static long? Long(this JsonNode? node, params string[] path) =>
-        node.At(path) is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.Number
-            && long.TryParse(v.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) ? l : null;
+    public static long? Long(this JsonNode? node, params string[] path)
+    {
+        if (node.At(path) is not JsonValue v || v.GetValueKind() != System.Text.Json.JsonValueKind.Number)
+            return null;
+        var text = v.ToJsonString();
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
+            return l;
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == Math.Floor(d) ? (long)d : null;
+    }
 
     public static bool? Bool(this JsonNode? node, params string[] path) =>
         node.At(path) is JsonValue value && value.TryGetValue(out bool flag) ? flag : null;
@@ -28,7 +37,17 @@ public static class Json
 
     public static JsonArray? Arr(this JsonNode? node, params string[] path) => node.At(path) as JsonArray;
 
-    /// <summary>The named child object, created when missing.</summary>
+    /// <summary>The object's metadata, created when absent.</summary>
+    public static JsonObject Metadata(this JsonObject obj) => obj.Child("metadata");
+
+    /// <summary>Sets a field only when absent (Kubernetes defaulting never overwrites what the user set).</summary>
+    public static void Default(this JsonObject obj, string name, JsonNode? value)
+    {
+        if (obj[name] is null)
+            obj[name] = value;
+    }
+
+    /// <summary>The named child object, created (replacing a non-object) when missing.</summary>
     public static JsonObject Child(this JsonObject obj, string name)
     {
         if (obj[name] is JsonObject child)
