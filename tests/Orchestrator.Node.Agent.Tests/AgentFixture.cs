@@ -1,19 +1,25 @@
 using System.Text.Json.Nodes;
 using Orchestrator.Client;
 using Orchestrator.Node.Agent;
-using Orchestrator.Node.Runtime;
 using Orchestrator.Testing;
 using Xunit;
 
 namespace Orchestrator.Node.Agent.Tests;
 
 /// <summary>
-/// A 3-replica cluster, a registry holding busybox:1 and one in-process node agent with its own bridge, test-only
-/// pod range (10.251.X.0/24), cgroup parent and netns prefix. Disposal kills every container, namespace and file made.
+/// A 3-replica cluster with short node-failure timings, a registry holding busybox:1 and two in-process node agents,
+/// each with its own bridge, test-only pod range, cgroup parent and netns prefix. Most tests bind pods to the first
+/// agent's node; node-failure tests stop one and start it again. Disposal kills every container and removes what
+/// the agents made.
 /// </summary>
 public sealed class AgentFixture : IAsyncLifetime
 {
-    private readonly string suffix = Guid.NewGuid().ToString("N")[..6];
+    /// <summary>Node leases go stale after 8 s (agents renew every 2 s); pods leave a lost node 2 s after its taint.</summary>
+    private static readonly IReadOnlyList<string> NodeFailureTimings =
+    [
+        "--node-monitor-grace-period", "8",
+        "--default-toleration-seconds", "2",
+    ];
 
     public ApiCluster Cluster { get; private set; } = null!;
 
@@ -21,70 +27,44 @@ public sealed class AgentFixture : IAsyncLifetime
 
     public KubeClient Client { get; private set; } = null!;
 
-    public NodeAgent Agent { get; private set; } = null!;
+    /// <summary>The agent most tests bind their pods to.</summary>
+    public TestNodeAgent First { get; private set; } = null!;
 
-    public NodeAgentOptions Options { get; private set; } = null!;
+    public TestNodeAgent Second { get; private set; } = null!;
+
+    public IReadOnlyList<TestNodeAgent> Agents => [First, Second];
+
+    public NodeAgent Agent => First.Agent ?? throw new InvalidOperationException("the first agent is stopped");
+
+    public NodeAgentOptions Options => First.Options;
 
     public string Image => $"{Registry.Address}/busybox:1";
 
-    public string NodeName => Options.NodeName;
+    public string NodeName => First.NodeName;
 
     public async Task InitializeAsync()
     {
         Registry = await TestRegistry.StartAsync();
         await BusyboxImage.PushAsync(Registry, "busybox", "1");
-        Cluster = await ApiCluster.StartAsync(3);
+        Cluster = await ApiCluster.StartAsync(3, serverArgs: NodeFailureTimings);
         Client = await KubeClient.FromKubeconfigAsync(Cluster.KubeconfigPath);
-        Options = new NodeAgentOptions
-        {
-            NodeName = "agent-" + suffix,
-            RootDirectory = Directory.CreateTempSubdirectory("orch-agent-").FullName,
-            PodCidr = $"10.251.{Random.Shared.Next(0, 256)}.0/24",
-            BridgeName = "oa" + suffix,
-            CgroupParent = "orch-agent-test-" + suffix,
-            NamespacePrefix = "oa" + suffix + "-",
-            Registry = Registry.ClientOptions,
-            InitialRestartBackoff = TimeSpan.FromSeconds(1),
-            MaxRestartBackoff = TimeSpan.FromSeconds(4),
-            StatusUpdateInterval = TimeSpan.FromSeconds(2),
-            LeaseRenewInterval = TimeSpan.FromSeconds(2),
-            PodResyncInterval = TimeSpan.FromSeconds(1),
-        };
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        Agent = await NodeAgent.StartAsync(Client, Options, timeout.Token);
+        var subnet = Random.Shared.Next(0, 255);
+        First = await TestNodeAgent.StartAsync(Client, Registry.ClientOptions, subnet);
+        Second = await TestNodeAgent.StartAsync(Client, Registry.ClientOptions, subnet + 1);
     }
 
     /// <summary>
-    /// Stops the agent as a crash would (containers left behind) and starts a fresh one on the same state: it removes
-    /// the orphans and restarts the pods' containers.
+    /// Stops the first agent as a crash would (containers left behind) and starts a fresh one on the same state: it
+    /// removes the orphans and restarts the pods' containers.
     /// </summary>
-    public async Task RestartAgentAsync()
-    {
-        var old = Agent;
-        await old.DisposeAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        Agent = await NodeAgent.StartAsync(Client, Options, timeout.Token);
-        // The old runtime's containers are gone (orphans); this only releases its log writers.
-        await old.Runtime.DisposeAsync();
-    }
+    public Task RestartAgentAsync() => First.RestartAsync();
 
     public async Task DisposeAsync()
     {
-        if (Agent is not null)
-        {
-            await Agent.DisposeAsync();
-            // The agent leaves pods running on stop (like kubelet); the test kills them.
-            await Agent.Runtime.DisposeAsync();
-            foreach (var line in (await ExternalCommand.RunAsync("ip", ["netns", "list"], CancellationToken.None)).StandardOutput.Split('\n'))
-            {
-                var name = line.Split(' ')[0];
-                if (name.StartsWith(Options.NamespacePrefix, StringComparison.Ordinal))
-                    await ExternalCommand.RunAsync("ip", ["netns", "del", name], CancellationToken.None);
-            }
-            await Agent.Network.DeleteBridgeAsync(CancellationToken.None);
-            CgroupStats.RemoveEmpty("/sys/fs/cgroup", "/" + Options.CgroupParent);
-            Directory.Delete(Options.RootDirectory, recursive: true);
-        }
+        if (First is not null)
+            await First.DisposeAsync();
+        if (Second is not null)
+            await Second.DisposeAsync();
         Client?.Dispose();
         if (Cluster is not null)
             await Cluster.DisposeAsync();

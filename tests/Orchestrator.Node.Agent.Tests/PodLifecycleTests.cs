@@ -155,43 +155,4 @@ public sealed class PodLifecycleTests(AgentFixture fixture)
         Assert.Equal("Pending", JsonFields.Str(pod, "status", "phase"));
         Assert.Contains(JsonFields.Str(Container(pod), "state", "waiting", "reason"), new[] { "ErrImagePull", "ImagePullBackOff" });
     }
-
-    [Fact]
-    public async Task A_deployment_of_two_busybox_pods_reaches_Running_on_the_agent_node()
-    {
-        var ns = await fixture.NamespaceAsync();
-        var labels = new JsonObject { ["app"] = "web" };
-        await Client.CreateAsync(ApiResource.Deployments, ns, new JsonObject
-        {
-            ["apiVersion"] = "apps/v1",
-            ["kind"] = "Deployment",
-            ["metadata"] = new JsonObject { ["name"] = "web" },
-            ["spec"] = new JsonObject
-            {
-                ["replicas"] = 2,
-                ["selector"] = new JsonObject { ["matchLabels"] = labels.DeepClone() },
-                ["template"] = new JsonObject
-                {
-                    ["metadata"] = new JsonObject { ["labels"] = labels.DeepClone() },
-                    ["spec"] = new JsonObject
-                    {
-                        ["containers"] = new JsonArray(new JsonObject
-                        {
-                            ["name"] = "web",
-                            ["image"] = fixture.Image,
-                            ["command"] = new JsonArray("sh", "-c", "sleep 3600"),
-                            ["env"] = new JsonArray(new JsonObject { ["name"] = "GREETING", ["value"] = "hi" }),
-                        }),
-                    },
-                },
-            },
-        });
-
-        await Eventually.HoldsAsync(async () =>
-        {
-            var pods = await Client.ListAsync(ApiResource.Pods, ns);
-            return pods.Items.Count(p => JsonFields.Str(p, "spec", "nodeName") == fixture.NodeName
-                && JsonFields.Str(p, "status", "phase") == "Running" && JsonFields.Str(p, "status", "podIP") != "") == 2;
-        }, TimeSpan.FromSeconds(90));
-    }
 }
