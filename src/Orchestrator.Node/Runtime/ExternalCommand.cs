@@ -21,7 +21,9 @@ public sealed class ExternalCommandException(string command, CommandResult resul
 /// </summary>
 public static class ExternalCommand
 {
-    public static async Task<CommandResult> RunAsync(string file, IEnumerable<string> arguments, CancellationToken cancellationToken)
+    /// <param name="input">Written to the command's stdin, which is then closed (for example `ip -batch -`).</param>
+    public static async Task<CommandResult> RunAsync(string file, IEnumerable<string> arguments, CancellationToken cancellationToken,
+        string? input = null)
     {
         var info = new ProcessStartInfo(file)
         {
@@ -33,6 +35,8 @@ public static class ExternalCommand
         foreach (var argument in arguments)
             info.ArgumentList.Add(argument);
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {file}");
+        if (input is not null)
+            await process.StandardInput.WriteAsync(input.AsMemory(), cancellationToken).ConfigureAwait(false);
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
@@ -49,11 +53,12 @@ public static class ExternalCommand
     }
 
     /// <summary>Runs the command and throws <see cref="ExternalCommandException"/> unless it exits 0.</summary>
-    public static async Task<CommandResult> RunCheckedAsync(string file, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    public static async Task<CommandResult> RunCheckedAsync(string file, IReadOnlyList<string> arguments, CancellationToken cancellationToken,
+        string? input = null)
     {
-        var result = await RunAsync(file, arguments, cancellationToken).ConfigureAwait(false);
+        var result = await RunAsync(file, arguments, cancellationToken, input).ConfigureAwait(false);
         if (!result.Succeeded)
-            throw new ExternalCommandException($"{file} {string.Join(' ', arguments)}", result);
+            throw new ExternalCommandException($"{file} {string.Join(' ', arguments)}" + (input is null ? "" : $" <<< {input.Trim()}"), result);
         return result;
     }
 
