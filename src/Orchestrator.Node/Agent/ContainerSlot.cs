@@ -46,11 +46,18 @@ internal sealed class ContainerSlot(string name, string image)
 
     public int? DoneExitCode => Done ? (int?)LastTermination?["exitCode"]?.GetValue<int>() : null;
 
+    /// <summary>The readiness probe's verdict (true without one); counts only once the container has started.</summary>
     public bool Ready { get; set; }
 
-    public DateTimeOffset NextProbe { get; set; }
+    /// <summary>The startup probe succeeded, or there is none.</summary>
+    public bool Started { get; set; }
+
+    /// <summary>A failed startup or liveness probe sent SIGTERM: SIGKILL is due then (MaxValue once sent).</summary>
+    public DateTimeOffset? KillAt { get; set; }
 
     public bool IsRunning => RuntimeId is not null && Exit is { IsCompleted: false };
+
+    public bool IsReady => IsRunning && Started && Ready;
 
     public TimeSpan Backoff(TimeSpan initial, TimeSpan max)
     {

@@ -1,73 +1,213 @@
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using Orchestrator.Client;
 
 namespace Orchestrator.Node.Agent;
 
-// Readiness probes (exec, tcpSocket, httpGet): run from the sync loop when due; failureThreshold/successThreshold as kubelet.
+// Startup, liveness and readiness probes as kubelet runs them: one runner (exec, tcpSocket, httpGet; grpc is not supported
+// and fails), run from the sync loop when due, with a streak per (container, kind) held against successThreshold and
+// failureThreshold. Until the startup probe succeeds the other two do not run; a startup or liveness verdict of failure
+// kills the container (the restart policy then decides, as for a crash); a readiness verdict only flips Ready.
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed partial class PodWorker
 {
-    private readonly Dictionary<string, int> probeStreaks = new(StringComparer.Ordinal);
-
-    private static TimeSpan ProbeDelay(JsonObject spec) =>
-        TimeSpan.FromSeconds(JsonFields.IntOrNull(spec, "readinessProbe", "initialDelaySeconds") ?? 0);
-
-    private async Task ProbeAsync(JsonObject spec, ContainerSlot slot, CancellationToken token)
+    private enum ProbeKind
     {
-        if (JsonFields.Obj(spec, "readinessProbe") is not { } probe || context.Clock.GetUtcNow() < slot.NextProbe)
-            return;
-        slot.NextProbe = context.Clock.GetUtcNow() + TimeSpan.FromSeconds(JsonFields.IntOrNull(probe, "periodSeconds") ?? 10);
-        var timeout = TimeSpan.FromSeconds(JsonFields.IntOrNull(probe, "timeoutSeconds") ?? 1);
-        bool success;
-        using (var bounded = CancellationTokenSource.CreateLinkedTokenSource(token))
-        {
-            bounded.CancelAfter(timeout);
-            try
-            {
-                success = await RunProbeAsync(probe, slot.RuntimeId!, bounded.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
-            {
-                success = false;
-            }
-        }
-        // Positive streaks count successes, negative ones failures; readiness flips only at the thresholds.
-        var streak = probeStreaks.GetValueOrDefault(slot.Name);
-        streak = success ? Math.Max(streak, 0) + 1 : Math.Min(streak, 0) - 1;
-        probeStreaks[slot.Name] = streak;
-        if (success && streak >= (JsonFields.IntOrNull(probe, "successThreshold") ?? 1))
-            slot.Ready = true;
-        else if (!success && -streak >= (JsonFields.IntOrNull(probe, "failureThreshold") ?? 3))
-            slot.Ready = false;
+        Startup,
+        Liveness,
+        Readiness,
     }
 
-    private async Task<bool> RunProbeAsync(JsonObject probe, string containerId, CancellationToken token)
+    /// <summary>In the order they are run within one sync: startup first, so the others may follow at once when it succeeds.</summary>
+    private static readonly (ProbeKind Kind, string Field)[] ProbeFields =
+        [(ProbeKind.Startup, "startupProbe"), (ProbeKind.Liveness, "livenessProbe"), (ProbeKind.Readiness, "readinessProbe")];
+
+    // Like kubelet's prober: no proxy, no kept-alive connections, no certificate check for scheme HTTPS.
+    private static readonly HttpClient ProbeHttp = new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        PooledConnectionLifetime = TimeSpan.Zero,
+        SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = static (_, _, _, _) => true },
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+
+    private readonly Dictionary<(string Container, ProbeKind Kind), ProbeState> probes = [];
+
+    private sealed class ProbeState
+    {
+        public DateTimeOffset Next { get; set; }
+
+        /// <summary>Positive: consecutive successes; negative: consecutive failures.</summary>
+        public int Streak { get; set; }
+    }
+
+    /// <summary>A container (re)started: fresh streaks, each probe first due after its initialDelaySeconds.</summary>
+    private void ResetProbes(JsonObject spec, ContainerSlot slot)
+    {
+        foreach (var (kind, field) in ProbeFields)
+        {
+            if (JsonFields.Obj(spec, field) is { } probe)
+                probes[(slot.Name, kind)] = new ProbeState { Next = slot.StartedAt + Seconds(probe, "initialDelaySeconds", 0, minimum: 0) };
+            else
+                probes.Remove((slot.Name, kind));
+        }
+        slot.Started = !probes.ContainsKey((slot.Name, ProbeKind.Startup));
+        slot.Ready = !probes.ContainsKey((slot.Name, ProbeKind.Readiness));
+        slot.KillAt = null;
+    }
+
+    /// <summary>When a running container next needs its worker: its earliest due probe, or the SIGKILL ending a probe's kill.</summary>
+    private DateTimeOffset NextProbeDue(ContainerSlot slot) =>
+        slot.KillAt ?? probes.Where(p => p.Key.Container == slot.Name && (p.Key.Kind == ProbeKind.Startup) != slot.Started)
+            .Select(p => p.Value.Next).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+
+    /// <summary>Runs the running container's due probes and acts on their verdicts.</summary>
+    private async Task ProbeAsync(JsonObject pod, JsonObject spec, ContainerSlot slot, CancellationToken token)
+    {
+        var now = context.Clock.GetUtcNow();
+        if (slot.KillAt is { } killAt)
+        {
+            // A failed probe sent SIGTERM; the grace period is over.
+            if (now >= killAt)
+            {
+                await context.Runtime.SignalAsync(slot.RuntimeId!, "KILL", token).ConfigureAwait(false);
+                slot.KillAt = DateTimeOffset.MaxValue;
+            }
+            return;
+        }
+        foreach (var (kind, field) in ProbeFields)
+        {
+            // The startup probe runs only until the container has started, the others only after.
+            if ((kind == ProbeKind.Startup) == slot.Started || JsonFields.Obj(spec, field) is not { } probe
+                || !probes.TryGetValue((slot.Name, kind), out var state) || now < state.Next)
+                continue;
+            state.Next = now + Seconds(probe, "periodSeconds", 10);
+            var (success, detail) = await RunProbeAsync(probe, spec, slot.RuntimeId!, token).ConfigureAwait(false);
+            state.Streak = success ? Math.Max(state.Streak, 0) + 1 : Math.Min(state.Streak, 0) - 1;
+            if (!success)
+                context.Logger.LogDebug("pod {Pod}: {Kind} probe of {Container} failed: {Detail}", Key, kind, slot.Name, detail);
+            bool? verdict = success && state.Streak >= (JsonFields.IntOrNull(probe, "successThreshold") ?? 1) ? true
+                : !success && -state.Streak >= (JsonFields.IntOrNull(probe, "failureThreshold") ?? 3) ? false
+                : null;
+            switch (kind, verdict)
+            {
+                case (ProbeKind.Readiness, { } ready):
+                    slot.Ready = ready;
+                    break;
+                case (ProbeKind.Startup, true):
+                    slot.Started = true;
+                    break;
+                case (ProbeKind.Startup or ProbeKind.Liveness, false):
+                    await KillAsync(pod, probe, slot, $"Container {slot.Name} failed {kind.ToString().ToLowerInvariant()} probe, will be restarted: {detail}", token)
+                        .ConfigureAwait(false);
+                    return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// SIGTERM now and SIGKILL after the probe's terminationGracePeriodSeconds (else the pod's), sent by a later sync so the
+    /// worker is not held for the grace period; the exit is then reaped like any other and the restart policy applies.
+    /// </summary>
+    private async Task KillAsync(JsonObject pod, JsonObject probe, ContainerSlot slot, string message, CancellationToken token)
+    {
+        var grace = TimeSpan.FromSeconds(JsonFields.IntOrNull(probe, "terminationGracePeriodSeconds")
+            ?? JsonFields.IntOrNull(pod, "spec", "terminationGracePeriodSeconds") ?? 30);
+        context.Logger.LogInformation("pod {Pod}: {Message}", Key, message);
+        slot.Ready = false;
+        slot.KillAt = grace > TimeSpan.Zero ? context.Clock.GetUtcNow() + grace : DateTimeOffset.MaxValue;
+        await context.Runtime.SignalAsync(slot.RuntimeId!, grace > TimeSpan.Zero ? "TERM" : "KILL", token).ConfigureAwait(false);
+    }
+
+    /// <summary>One probe within its timeoutSeconds: success, or failure with what went wrong.</summary>
+    private async Task<(bool Success, string Detail)> RunProbeAsync(JsonObject probe, JsonObject spec, string containerId, CancellationToken token)
+    {
+        var timeout = Seconds(probe, "timeoutSeconds", 1);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(token);
+        bounded.CancelAfter(timeout);
+        try
+        {
+            return await ProbeOnceAsync(probe, spec, containerId, bounded.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!token.IsCancellationRequested)
+        {
+            return (false, $"timed out after {timeout.TotalSeconds}s");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return (false, e.Message);
+        }
+    }
+
+    private async Task<(bool Success, string Detail)> ProbeOnceAsync(JsonObject probe, JsonObject spec, string containerId, CancellationToken token)
     {
         if (JsonFields.Obj(probe, "exec") is { } exec)
         {
             using var output = new MemoryStream();
             var code = await context.Runtime.ExecAsync(containerId, [.. JsonFields.Strings(exec, "command")], null, output, output, token)
                 .ConfigureAwait(false);
-            return code == 0;
+            var text = Encoding.UTF8.GetString(output.GetBuffer(), 0, (int)Math.Min(output.Length, 1024)).Trim();
+            return (code == 0, $"command exited with {code}: {text}");
         }
-        var host = sandbox?.Address ?? "127.0.0.1";
         if (JsonFields.Obj(probe, "tcpSocket") is { } tcp)
         {
             using var socket = new TcpClient();
-            await socket.ConnectAsync(host, Port(tcp), token).ConfigureAwait(false);
-            return true;
+            await socket.ConnectAsync(Host(tcp), Port(tcp, spec), token).ConfigureAwait(false);
+            return (true, "");
         }
         if (JsonFields.Obj(probe, "httpGet") is { } get)
         {
-            using var http = new HttpClient();
             var path = JsonFields.StrOrNull(get, "path") ?? "/";
-            using var response = await http.GetAsync(new Uri($"http://{host}:{Port(get)}{path}"), token).ConfigureAwait(false);
-            return (int)response.StatusCode is >= 200 and < 400;
+            var root = new UriBuilder((JsonFields.StrOrNull(get, "scheme") ?? "HTTP").ToLowerInvariant(), Host(get), Port(get, spec)).Uri;
+            var url = new Uri(root, path);
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.ConnectionClose = true;
+            request.Headers.TryAddWithoutValidation("User-Agent", "kube-probe/1.32");
+            request.Headers.TryAddWithoutValidation("Accept", "*/*");
+            foreach (var header in JsonFields.Objects(get, "httpHeaders"))
+            {
+                var name = JsonFields.Str(header, "name");
+                if (name.Equals("Host", StringComparison.OrdinalIgnoreCase))
+                {
+                    request.Headers.Host = JsonFields.Str(header, "value");
+                    continue;
+                }
+                request.Headers.Remove(name);
+                request.Headers.TryAddWithoutValidation(name, JsonFields.Str(header, "value"));
+            }
+            using var response = await ProbeHttp.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            return (status is >= 200 and < 400, $"HTTP probe failed with statuscode: {status}");
         }
-        return true;
+        return JsonFields.Obj(probe, "grpc") is not null
+            ? (false, "grpc probes are not supported by this node agent")
+            : (false, "the probe has no handler");
     }
 
-    // Named ports are not resolved yet; a numeric port is what tests and most manifests use.
-    private static int Port(JsonObject handler) => (int)(JsonFields.IntOrNull(handler, "port") ?? 0);
+    /// <summary>The handler's host, by default the pod's IP.</summary>
+    private string Host(JsonObject handler) =>
+        JsonFields.StrOrNull(handler, "host") is { Length: > 0 } host ? host : sandbox?.Address ?? "127.0.0.1";
+
+    /// <summary>A port number, or a name resolved against the container's ports.</summary>
+    private static int Port(JsonObject handler, JsonObject spec)
+    {
+        if (JsonFields.IntOrNull(handler, "port") is { } number)
+            return (int)number;
+        var name = JsonFields.Str(handler, "port");
+        if (int.TryParse(name, out var parsed))
+            return parsed;
+        return JsonFields.Objects(spec, "ports").FirstOrDefault(p => JsonFields.Str(p, "name") == name) is { } port
+            && JsonFields.IntOrNull(port, "containerPort") is { } resolved
+            ? (int)resolved
+            : throw new InvalidOperationException($"port \"{name}\" is not among the container's ports");
+    }
+
+    /// <summary>A probe's time field; unset or below <paramref name="minimum"/> gives the default, as the API server's defaulting would.</summary>
+    private static TimeSpan Seconds(JsonObject probe, string field, int defaultSeconds, int minimum = 1) =>
+        TimeSpan.FromSeconds(JsonFields.IntOrNull(probe, field) is { } value && value >= minimum ? value : defaultSeconds);
 }

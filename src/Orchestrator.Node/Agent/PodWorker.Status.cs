@@ -48,7 +48,7 @@ internal sealed partial class PodWorker
         var now = JsonFields.Timestamp(context.Clock.GetUtcNow());
         var previous = pod["status"] as JsonObject;
         var phase = Phase();
-        var allReady = slots.All(s => s.IsRunning && s.Ready);
+        var allReady = slots.All(s => s.IsReady);
         var status = new JsonObject
         {
             ["phase"] = phase,
@@ -63,7 +63,7 @@ internal sealed partial class PodWorker
         }
         if (startTime is { } started)
             status["startTime"] = JsonFields.Timestamp(started);
-        var notReady = string.Join(", ", slots.Where(s => !(s.IsRunning && s.Ready)).Select(s => s.Name));
+        var notReady = string.Join(", ", slots.Where(s => !s.IsReady).Select(s => s.Name));
         var (reason, message) = phase is "Succeeded" or "Failed" ? ("PodCompleted", (string?)null)
             : allReady ? (null, null) : ("ContainersNotReady", $"containers with unready status: [{notReady}]");
         status["conditions"] = new JsonArray(
@@ -111,8 +111,8 @@ internal sealed partial class PodWorker
             ["name"] = slot.Name,
             ["image"] = slot.Image,
             ["imageID"] = slot.ImageId,
-            ["ready"] = slot.IsRunning && slot.Ready,
-            ["started"] = slot.IsRunning,
+            ["ready"] = slot.IsReady,
+            ["started"] = slot.IsRunning && slot.Started,
             ["restartCount"] = slot.RestartCount,
             ["state"] = state,
             ["lastState"] = lastState is null ? new JsonObject() : new JsonObject { ["terminated"] = lastState.DeepClone() },

@@ -40,7 +40,7 @@ internal sealed partial class PodWorker
             if (!slot.Done && slot.RuntimeId is null && specs.TryGetValue(slot.Name, out var spec))
                 await StartAsync(pod, spec, slot, token).ConfigureAwait(false);
             if (slot.IsRunning && specs.TryGetValue(slot.Name, out spec))
-                await ProbeAsync(spec, slot, token).ConfigureAwait(false);
+                await ProbeAsync(pod, spec, slot, token).ConfigureAwait(false);
         }
         await PostStatusAsync(token).ConfigureAwait(false);
     }
@@ -131,8 +131,7 @@ internal sealed partial class PodWorker
             slot.LastRuntimeId = id;
             slot.StartedAt = started.StartedAt;
             slot.WaitingReason = slot.WaitingMessage = null;
-            slot.NextProbe = started.StartedAt + ProbeDelay(spec);
-            slot.Ready = JsonFields.Obj(spec, "readinessProbe") is null;
+            ResetProbes(spec, slot);
             slot.Exit = context.Runtime.WaitAsync(id, CancellationToken.None);
             // Exits wake the worker at once, so restarts and phase changes do not wait for the resync.
             _ = slot.Exit.ContinueWith(_ => Wake(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);

@@ -83,15 +83,16 @@ internal sealed partial class PodWorker
         }
     }
 
-    /// <summary>Sleeps until woken or the next timer: the earliest back-off end, probe, or the resync interval.</summary>
+    /// <summary>Sleeps until woken or the next timer: the earliest back-off end, probe or probe kill, or the resync interval.</summary>
     private async Task WaitAsync(CancellationToken token)
     {
         var now = context.Clock.GetUtcNow();
         var next = now + context.Options.PodResyncInterval;
         foreach (var slot in slots)
         {
-            if (!slot.Done && !slot.IsRunning && slot.NextStart > now && slot.NextStart < next)
-                next = slot.NextStart;
+            var due = slot.IsRunning ? NextProbeDue(slot) : slot.Done ? DateTimeOffset.MaxValue : slot.NextStart;
+            if (due > now && due < next)
+                next = due;
         }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
         timeout.CancelAfter(next - now < TimeSpan.FromMilliseconds(10) ? TimeSpan.FromMilliseconds(10) : next - now);

@@ -1,0 +1,180 @@
+using System.Text.Json.Nodes;
+using Orchestrator.Client;
+using Orchestrator.Testing;
+using Xunit;
+
+namespace Orchestrator.Node.Agent.Tests;
+
+/// <summary>
+/// Readiness, liveness and startup probes run by the agent. The readiness test toggles the probed file from the host
+/// through a hostPath volume mounted at the container's /tmp, so the test, not a timer, decides when the pod is ready.
+/// </summary>
+[Collection(AgentCollection.Name)]
+public sealed class ProbeTests(AgentFixture fixture)
+{
+    private static readonly ApiResource Endpoints = new("", "v1", "endpoints", true);
+
+    private KubeClient Client => fixture.Client;
+
+    private static JsonObject Container(JsonObject pod) => JsonFields.Objects(pod, "status", "containerStatuses").Single();
+
+    private static bool IsRunning(JsonObject pod) =>
+        JsonFields.Objects(pod, "status", "containerStatuses").FirstOrDefault() is { } status && JsonFields.Obj(status, "state", "running") is not null;
+
+    private static string ReadyCondition(JsonObject pod) => JsonFields.Str(JsonFields.Condition(pod, "Ready"), "status");
+
+    private static JsonObject Exec(params string[] command) => new() { ["exec"] = new JsonObject { ["command"] = new JsonArray([.. command.Select(c => (JsonNode)c)]) } };
+
+    /// <summary>A probe with a 1 s period; <paramref name="extra"/> adds or overrides fields.</summary>
+    private static JsonObject Probe(JsonObject handler, int failureThreshold, JsonObject? extra = null)
+    {
+        handler["periodSeconds"] = 1;
+        handler["failureThreshold"] = failureThreshold;
+        foreach (var (key, value) in extra ?? [])
+            handler[key] = value?.DeepClone();
+        return handler;
+    }
+
+    private static JsonObject MainContainer(JsonObject pod) => JsonFields.Objects(pod, "spec", "containers").Single();
+
+    [Fact]
+    public async Task A_failing_readiness_probe_removes_the_pod_from_its_services_Endpoints()
+    {
+        var ns = await fixture.NamespaceAsync();
+        var shared = Directory.CreateTempSubdirectory("orch-probe-");
+        try
+        {
+            var ready = Path.Combine(shared.FullName, "ready");
+            await Client.CreateAsync(ApiResource.Services, ns, new JsonObject
+            {
+                ["apiVersion"] = "v1",
+                ["kind"] = "Service",
+                ["metadata"] = new JsonObject { ["name"] = "web" },
+                ["spec"] = new JsonObject
+                {
+                    ["selector"] = new JsonObject { ["app"] = "web" },
+                    ["ports"] = new JsonArray(new JsonObject { ["port"] = 80, ["targetPort"] = 8080 }),
+                },
+            });
+            var pod = fixture.Pod("web", "touch /tmp/ready; sleep 3600");
+            pod["metadata"]!["labels"] = new JsonObject { ["app"] = "web" };
+            pod["spec"]!["volumes"] = new JsonArray(new JsonObject { ["name"] = "tmp", ["hostPath"] = new JsonObject { ["path"] = shared.FullName } });
+            var container = MainContainer(pod);
+            container["volumeMounts"] = new JsonArray(new JsonObject { ["name"] = "tmp", ["mountPath"] = "/tmp" });
+            container["readinessProbe"] = Probe(Exec("test", "-f", "/tmp/ready"), failureThreshold: 1);
+            await Client.CreateAsync(ApiResource.Pods, ns, pod);
+
+            var running = await fixture.WaitPodAsync(ns, "web", p => ReadyCondition(p) == "True");
+            var ip = JsonFields.Str(running, "status", "podIP");
+            await WaitEndpointsAsync(ns, "web", ip, ready: true);
+
+            File.Delete(ready);
+            var unready = await fixture.WaitPodAsync(ns, "web", p => ReadyCondition(p) == "False", seconds: 20);
+            Assert.False(JsonFields.Bool(Container(unready), "ready"));
+            Assert.True(JsonFields.Bool(Container(unready), "started"));
+            Assert.Equal("ContainersNotReady", JsonFields.Str(JsonFields.Condition(unready, "Ready"), "reason"));
+            await WaitEndpointsAsync(ns, "web", ip, ready: false);
+
+            await File.WriteAllTextAsync(ready, "");
+            await fixture.WaitPodAsync(ns, "web", p => ReadyCondition(p) == "True", seconds: 20);
+            await WaitEndpointsAsync(ns, "web", ip, ready: true);
+            Assert.Equal(0, JsonFields.IntOrNull(Container(await Client.GetAsync(ApiResource.Pods, ns, "web")), "restartCount"));
+        }
+        finally
+        {
+            await Client.DeleteAsync(ApiResource.Pods, ns, "web", new DeleteOptions { GracePeriodSeconds = 0 });
+            shared.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_failing_liveness_probe_kills_the_container_after_the_probes_grace_period_and_it_runs_again()
+    {
+        var ns = await fixture.NamespaceAsync();
+        // The pod's 30 s grace would outlast the waits below: the probe's own terminationGracePeriodSeconds must be used.
+        var pod = fixture.Pod("sick", "sleep 2; touch /tmp/sick; sleep 3600", grace: 30);
+        MainContainer(pod)["livenessProbe"] = Probe(Exec("sh", "-c", "test ! -f /tmp/sick"), failureThreshold: 2,
+            new JsonObject { ["terminationGracePeriodSeconds"] = 1 });
+        await Client.CreateAsync(ApiResource.Pods, ns, pod);
+        var first = await fixture.WaitPodAsync(ns, "sick", IsRunning);
+        var firstId = JsonFields.Str(Container(first), "containerID");
+
+        var restarted = await fixture.WaitPodAsync(ns, "sick", p => IsRunning(p) && JsonFields.IntOrNull(Container(p), "restartCount") >= 1, seconds: 30);
+
+        var status = Container(restarted);
+        Assert.NotEqual(firstId, JsonFields.Str(status, "containerID"));
+        var last = JsonFields.Obj(status, "lastState", "terminated");
+        Assert.Equal(137, JsonFields.IntOrNull(last, "exitCode"));
+        Assert.Equal("Error", JsonFields.Str(last, "reason"));
+        Assert.Equal(firstId, JsonFields.Str(last, "containerID"));
+        Assert.Equal("Running", JsonFields.Str(restarted, "status", "phase"));
+        // The new run gets sick again in turn: the probe keeps running after a restart.
+        await fixture.WaitPodAsync(ns, "sick", p => JsonFields.IntOrNull(Container(p), "restartCount") >= 2, seconds: 40);
+    }
+
+    [Fact]
+    public async Task Until_the_startup_probe_succeeds_the_container_is_not_started_nor_ready_and_liveness_waits()
+    {
+        var ns = await fixture.NamespaceAsync();
+        // An HTTP server on the named port "web" that comes up after 5 s.
+        var pod = fixture.Pod("slow", "sleep 5; mkdir -p /www; echo ok > /www/healthz; httpd -f -p 8080 -h /www");
+        var container = MainContainer(pod);
+        container["ports"] = new JsonArray(new JsonObject { ["name"] = "web", ["containerPort"] = 8080 });
+        var get = new JsonObject
+        {
+            ["httpGet"] = new JsonObject
+            {
+                ["path"] = "/healthz",
+                ["port"] = "web",
+                ["httpHeaders"] = new JsonArray(new JsonObject { ["name"] = "X-Probe", ["value"] = "startup" }),
+            },
+        };
+        container["startupProbe"] = Probe((JsonObject)get.DeepClone(), failureThreshold: 30);
+        // Would kill the container at once were it run before the startup probe succeeded.
+        container["livenessProbe"] = Probe((JsonObject)get.DeepClone(), failureThreshold: 1, new JsonObject { ["terminationGracePeriodSeconds"] = 0 });
+        await Client.CreateAsync(ApiResource.Pods, ns, pod);
+
+        var starting = await fixture.WaitPodAsync(ns, "slow", IsRunning);
+        Assert.False(JsonFields.Bool(Container(starting), "started"));
+        Assert.False(JsonFields.Bool(Container(starting), "ready"));
+        Assert.Equal("False", ReadyCondition(starting));
+
+        var started = await fixture.WaitPodAsync(ns, "slow", p => JsonFields.Bool(Container(p), "started") == true, seconds: 30);
+        Assert.True(JsonFields.Bool(Container(started), "ready"));
+        Assert.Equal("True", ReadyCondition(started));
+        Assert.Equal(0, JsonFields.IntOrNull(Container(started), "restartCount"));
+        Assert.Equal(JsonFields.Str(Container(starting), "containerID"), JsonFields.Str(Container(started), "containerID"));
+    }
+
+    [Fact]
+    public async Task A_startup_probe_that_never_succeeds_gets_the_container_restarted()
+    {
+        var ns = await fixture.NamespaceAsync();
+        var pod = fixture.Pod("never", "sleep 3600");
+        MainContainer(pod)["startupProbe"] = Probe(new JsonObject { ["tcpSocket"] = new JsonObject { ["port"] = "http" } }, failureThreshold: 2,
+            new JsonObject { ["terminationGracePeriodSeconds"] = 0 });
+        MainContainer(pod)["ports"] = new JsonArray(new JsonObject { ["name"] = "http", ["containerPort"] = 8080 });
+        await Client.CreateAsync(ApiResource.Pods, ns, pod);
+
+        var restarted = await fixture.WaitPodAsync(ns, "never", p => JsonFields.IntOrNull(Container(p), "restartCount") >= 1, seconds: 30);
+
+        var status = Container(restarted);
+        Assert.False(JsonFields.Bool(status, "started"));
+        Assert.False(JsonFields.Bool(status, "ready"));
+        Assert.Equal(137, JsonFields.IntOrNull(status, "lastState", "terminated", "exitCode"));
+        Assert.Equal("Error", JsonFields.Str(status, "lastState", "terminated", "reason"));
+    }
+
+    /// <summary>Waits until the pod's IP is among the Endpoints' ready addresses, or among the not-ready ones and not the ready ones.</summary>
+    private async Task WaitEndpointsAsync(string ns, string name, string ip, bool ready)
+    {
+        JsonObject? last = null;
+        await Eventually.HoldsAsync(async () =>
+        {
+            last = await Client.GetAsync(Endpoints, ns, name);
+            var subsets = JsonFields.Objects(last, "subsets").ToList();
+            bool Has(string field) => subsets.Any(s => JsonFields.Objects(s, field).Any(a => JsonFields.Str(a, "ip") == ip));
+            return ready ? Has("addresses") && !Has("notReadyAddresses") : Has("notReadyAddresses") && !Has("addresses");
+        }, TimeSpan.FromSeconds(30), () => last?.ToJsonString() ?? "(no endpoints)");
+    }
+}
