@@ -51,6 +51,45 @@ public sealed class ProtocolTests(ApiFixture fixture) : IClassFixture<ApiFixture
     }
 
     [Fact]
+    public async Task ProbesAreDefaultedAndProbesTheAgentCouldNotRunGet422()
+    {
+        const string path = "/api/v1/namespaces/default/pods";
+        static JsonNode Pod(string name, string container) =>
+            JsonNode.Parse($$$"""{"metadata":{"name":"{{{name}}}"},"spec":{"containers":[{"name":"c","image":"busybox",{{{container}}}}]}}""")!;
+
+        var created = await fixture.OkAsync(1, HttpMethod.Post, path, Pod("probed",
+            """ "ports":[{"name":"web","containerPort":80}],"readinessProbe":{"httpGet":{"port":"web"}},"livenessProbe":{"exec":{"command":["true"]}}"""));
+        var readiness = created["spec"]!["containers"]![0]!["readinessProbe"]!;
+        Assert.Equal(1, (int?)readiness["timeoutSeconds"]);
+        Assert.Equal(10, (int?)readiness["periodSeconds"]);
+        Assert.Equal(1, (int?)readiness["successThreshold"]);
+        Assert.Equal(3, (int?)readiness["failureThreshold"]);
+        Assert.Equal("/", (string?)readiness["httpGet"]!["path"]);
+        Assert.Equal("HTTP", (string?)readiness["httpGet"]!["scheme"]);
+
+        var (code, status, _) = await fixture.SendAsync(2, HttpMethod.Post, path, Pod("bad-probes", """
+            "readinessProbe":{"periodSeconds":-1,"terminationGracePeriodSeconds":5,"tcpSocket":{"port":70000}},
+            "livenessProbe":{"successThreshold":2,"exec":{"command":["true"]},"tcpSocket":{"port":80}},
+            "startupProbe":{"httpGet":{"port":"Not_A_Name","scheme":"FTP"}}
+            """));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, code);
+        var fields = status!["details"]!["causes"]!.AsArray().Select(c => (string?)c!["field"]).ToHashSet();
+        Assert.Superset(new HashSet<string?>
+        {
+            "spec.containers[0].readinessProbe.periodSeconds",
+            "spec.containers[0].readinessProbe.terminationGracePeriodSeconds",
+            "spec.containers[0].readinessProbe.tcpSocket.port",
+            "spec.containers[0].livenessProbe.successThreshold",
+            "spec.containers[0].livenessProbe.tcpSocket",
+            "spec.containers[0].startupProbe.httpGet.port",
+            "spec.containers[0].startupProbe.httpGet.scheme",
+        }, fields);
+        var (none, noHandler, _) = await fixture.SendAsync(3, HttpMethod.Post, path, Pod("no-handler", """ "livenessProbe":{"periodSeconds":5}"""));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, none);
+        Assert.Contains("must specify a handler type", (string?)noHandler!["message"]);
+    }
+
+    [Fact]
     public async Task VersionDiscoveryAndOpenApi()
     {
         var version = await fixture.OkAsync(2, HttpMethod.Get, "/version");

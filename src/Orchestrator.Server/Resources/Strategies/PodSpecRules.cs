@@ -30,6 +30,7 @@ public static class PodSpecRules
                 foreach (var port in container.Arr("ports")?.OfType<JsonObject>() ?? [])
                     port.Default("protocol", "TCP");
                 NormalizeResources(container.Obj("resources"));
+                ProbeRules.ApplyDefaults(container);
             }
         }
     }
@@ -100,6 +101,7 @@ public static class PodSpecRules
                 errors.NotSupported(portPath.Child("protocol"), protocol, Protocols);
         }
         ValidateResources(container.Obj("resources"), at.Child("resources"), errors);
+        ProbeRules.Validate(container, at, errors);
     }
 
     private static void ValidateResources(JsonObject? resources, FieldPath path, FieldErrorList errors)
