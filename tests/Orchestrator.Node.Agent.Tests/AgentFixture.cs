@@ -102,6 +102,22 @@ public sealed class AgentFixture : IAsyncLifetime
         },
     };
 
+    /// <summary>
+    /// Waits until the agent has reported every one of <paramref name="reasons"/> as an Event about the pod, from
+    /// source kubelet on the pod's node (events are written off the hot path, so they may trail the status).
+    /// </summary>
+    public async Task<List<JsonObject>> WaitEventsAsync(string ns, string pod, params string[] reasons)
+    {
+        List<JsonObject> events = [];
+        await Eventually.HoldsAsync(async () =>
+        {
+            events = [.. (await Client.ListAsync(ApiResource.Events, ns)).Items
+                .Where(e => JsonFields.Str(e, "involvedObject", "name") == pod && JsonFields.Str(e, "source", "component") == "kubelet")];
+            return reasons.All(r => events.Any(e => JsonFields.Str(e, "reason") == r));
+        }, TimeSpan.FromSeconds(30), () => string.Join("; ", events.Select(e => $"{JsonFields.Str(e, "reason")}: {JsonFields.Str(e, "message")}")));
+        return events;
+    }
+
     /// <summary>Polls the pod until <paramref name="condition"/> holds; the last seen pod is in the failure message.</summary>
     public async Task<JsonObject> WaitPodAsync(string ns, string name, Func<JsonObject, bool> condition, int seconds = 60)
     {

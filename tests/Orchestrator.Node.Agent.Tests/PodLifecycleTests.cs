@@ -62,6 +62,9 @@ public sealed class PodLifecycleTests(AgentFixture fixture)
         await AgentFixture.WaitPidsAsync(marker);
         var log = fixture.Agent.Runtime.LogPath(JsonFields.Str(status, "containerID")["runc://".Length..]);
         await Eventually.HoldsAsync(() => Task.FromResult(File.Exists(log) && File.ReadAllText(log).Contains("hello")), TimeSpan.FromSeconds(10));
+        var events = await fixture.WaitEventsAsync(ns, "hello", "Pulled", "Created", "Started");
+        Assert.All(events, e => Assert.Equal(fixture.NodeName, JsonFields.Str(e, "source", "host")));
+        Assert.Contains(events, e => JsonFields.Str(e, "message") == "Started container main");
     }
 
     [Fact]
@@ -154,5 +157,7 @@ public sealed class PodLifecycleTests(AgentFixture fixture)
         var pod = await Client.GetAsync(ApiResource.Pods, ns, "bad");
         Assert.Equal("Pending", JsonFields.Str(pod, "status", "phase"));
         Assert.Contains(JsonFields.Str(Container(pod), "state", "waiting", "reason"), new[] { "ErrImagePull", "ImagePullBackOff" });
+        var events = await fixture.WaitEventsAsync(ns, "bad", "Pulling", "Failed", "BackOff");
+        Assert.Contains(events, e => JsonFields.Str(e, "type") == "Warning" && JsonFields.Str(e, "message").StartsWith("Failed to pull image", StringComparison.Ordinal));
     }
 }

@@ -110,6 +110,8 @@ public sealed class ProbeTests(AgentFixture fixture)
         Assert.Equal("Running", JsonFields.Str(restarted, "status", "phase"));
         // The new run gets sick again in turn: the probe keeps running after a restart.
         await fixture.WaitPodAsync(ns, "sick", p => JsonFields.IntOrNull(Container(p), "restartCount") >= 2, seconds: 40);
+        var events = await fixture.WaitEventsAsync(ns, "sick", "Unhealthy", "Killing");
+        Assert.Contains(events, e => JsonFields.Str(e, "message").StartsWith("Liveness probe failed", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -131,7 +133,7 @@ public sealed class ProbeTests(AgentFixture fixture)
         };
         container["startupProbe"] = Probe((JsonObject)get.DeepClone(), failureThreshold: 30);
         // Would kill the container at once were it run before the startup probe succeeded.
-        container["livenessProbe"] = Probe((JsonObject)get.DeepClone(), failureThreshold: 1, new JsonObject { ["terminationGracePeriodSeconds"] = 0 });
+        container["livenessProbe"] = Probe((JsonObject)get.DeepClone(), failureThreshold: 1, new JsonObject { ["terminationGracePeriodSeconds"] = 1 });
         await Client.CreateAsync(ApiResource.Pods, ns, pod);
 
         var starting = await fixture.WaitPodAsync(ns, "slow", IsRunning);
@@ -152,7 +154,7 @@ public sealed class ProbeTests(AgentFixture fixture)
         var ns = await fixture.NamespaceAsync();
         var pod = fixture.Pod("never", "sleep 3600");
         MainContainer(pod)["startupProbe"] = Probe(new JsonObject { ["tcpSocket"] = new JsonObject { ["port"] = "http" } }, failureThreshold: 2,
-            new JsonObject { ["terminationGracePeriodSeconds"] = 0 });
+            new JsonObject { ["terminationGracePeriodSeconds"] = 1 });
         MainContainer(pod)["ports"] = new JsonArray(new JsonObject { ["name"] = "http", ["containerPort"] = 8080 });
         await Client.CreateAsync(ApiResource.Pods, ns, pod);
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Client;
+using Orchestrator.Client.Events;
 using Orchestrator.Client.Informers;
 using Orchestrator.Controllers.Runtime;
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orchestrator.Client;
+using Orchestrator.Client.Events;
 using Orchestrator.Client.Informers;
 using Orchestrator.Node.Images;
 using Orchestrator.Node.Network;
@@ -30,6 +31,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
     private readonly HttpClient registryHttp = new();
     private PodWorkerContext? context;
     private HostFacts? host;
+    private readonly EventRecorder events;
     private Task running = Task.CompletedTask;
 
     private NodeAgent(KubeClient client, NodeAgentOptions options, TimeProvider clock, ILogger logger, CancellationToken token)
@@ -40,6 +42,8 @@ public sealed partial class NodeAgent : IAsyncDisposable
         this.clock = clock;
         this.logger = logger;
         stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+        // Reported like kubelet's: source.component kubelet, source.host the node, so `kubectl describe pod` reads the same.
+        events = new EventRecorder(client, "kubelet", clock, logger, options.NodeName);
         Runtime = new RuncRuntime(new RuntimeOptions { RootDirectory = Path.Combine(options.RootDirectory, "runtime"), CgroupParent = options.CgroupParent }, clock);
         Network = new PodNetwork(new PodNetworkOptions
         {
@@ -91,13 +95,13 @@ public sealed partial class NodeAgent : IAsyncDisposable
         var specs = new ContainerSpecs(client);
         context = new PodWorkerContext(client, Runtime, Images,
             new PodSandboxes(Network, specs, Path.Combine(options.RootDirectory, "pods"), options.InternalIp),
-            specs, options, clock, logger);
+            specs, options, clock, logger, events);
         StartServer();
         var uid = await RegisterAsync(token).ConfigureAwait(false);
         await EnsureLeaseAsync(uid, token).ConfigureAwait(false);
         pods.Start();
         await pods.WaitForSyncAsync(token).ConfigureAwait(false);
-        running = Task.WhenAll(RenewLeaseLoopAsync(token), StatusLoopAsync(token), SampleStatsLoopAsync(token), ServeAsync(token));
+        running = Task.WhenAll(events.RunAsync(2, token), RenewLeaseLoopAsync(token), StatusLoopAsync(token), SampleStatsLoopAsync(token), ServeAsync(token));
         logger.LogInformation("node {Node} registered with {Cpus} cpus, {Memory} bytes; pod range {Cidr}", options.NodeName, host.Cpus, host.MemoryBytes, options.PodCidr);
     }
 

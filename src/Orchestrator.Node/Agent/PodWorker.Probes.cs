@@ -90,7 +90,10 @@ internal sealed partial class PodWorker
             var (success, detail) = await RunProbeAsync(probe, spec, slot.RuntimeId!, token).ConfigureAwait(false);
             state.Streak = success ? Math.Max(state.Streak, 0) + 1 : Math.Min(state.Streak, 0) - 1;
             if (!success)
+            {
                 context.Logger.LogDebug("pod {Pod}: {Kind} probe of {Container} failed: {Detail}", Key, kind, slot.Name, detail);
+                context.Events.Warning(pod, "Unhealthy", $"{kind} probe failed: {detail}");
+            }
             bool? verdict = success && state.Streak >= (JsonFields.IntOrNull(probe, "successThreshold") ?? 1) ? true
                 : !success && -state.Streak >= (JsonFields.IntOrNull(probe, "failureThreshold") ?? 3) ? false
                 : null;
@@ -119,6 +122,7 @@ internal sealed partial class PodWorker
         var grace = TimeSpan.FromSeconds(JsonFields.IntOrNull(probe, "terminationGracePeriodSeconds")
             ?? JsonFields.IntOrNull(pod, "spec", "terminationGracePeriodSeconds") ?? 30);
         context.Logger.LogInformation("pod {Pod}: {Message}", Key, message);
+        context.Events.Normal(pod, "Killing", message);
         slot.Ready = false;
         slot.KillAt = grace > TimeSpan.Zero ? context.Clock.GetUtcNow() + grace : DateTimeOffset.MaxValue;
         await context.Runtime.SignalAsync(slot.RuntimeId!, grace > TimeSpan.Zero ? "TERM" : "KILL", token).ConfigureAwait(false);

@@ -81,6 +81,7 @@ internal sealed partial class PodWorker
         slot.NextStart = context.Clock.GetUtcNow() + delay;
         slot.WaitingReason = "CrashLoopBackOff";
         slot.WaitingMessage = $"back-off {FormatDelay(delay)} restarting failed container={slot.Name} pod={JsonFields.Name(pod)}_{JsonFields.Str(pod, "metadata", "namespace")}({Uid})";
+        context.Events.Warning(pod, "BackOff", $"Back-off restarting failed container {slot.Name} in pod {JsonFields.Name(pod)}_{JsonFields.Str(pod, "metadata", "namespace")}({Uid})");
     }
 
     private async Task StartAsync(JsonObject pod, JsonObject spec, ContainerSlot slot, CancellationToken token)
@@ -94,9 +95,13 @@ internal sealed partial class PodWorker
             return;
         }
         Image image;
+        var policy = ContainerSpecs.PullPolicyOf(spec);
+        var present = policy != PullPolicy.Always && context.Images.IsPresent(slot.Image);
+        if (!present)
+            context.Events.Normal(pod, "Pulling", $"Pulling image \"{slot.Image}\"");
         try
         {
-            image = await context.Images.EnsureImageAsync(slot.Image, ContainerSpecs.PullPolicyOf(spec), token).ConfigureAwait(false);
+            image = await context.Images.EnsureImageAsync(slot.Image, policy, token).ConfigureAwait(false);
         }
         catch (ImagePullException e)
         {
@@ -106,8 +111,13 @@ internal sealed partial class PodWorker
             slot.WaitingReason = e.WaitingReason;
             slot.WaitingMessage = e.Message;
             context.Logger.LogInformation("pod {Pod}: pulling {Image} failed: {Reason}", Key, slot.Image, e.Message);
+            context.Events.Warning(pod, "Failed", $"Failed to pull image \"{slot.Image}\": {e.Message}");
+            context.Events.Normal(pod, "BackOff", $"Back-off pulling image \"{slot.Image}\"");
             return;
         }
+        context.Events.Normal(pod, "Pulled", present
+            ? $"Container image \"{slot.Image}\" already present on machine"
+            : $"Successfully pulled image \"{slot.Image}\" in {FormatDelay(context.Clock.GetUtcNow() - now)}");
         slot.ImageId = image.RepoDigest;
         var id = $"{Uid}-{slot.Name}-{slot.Attempts}";
         ContainerConfig config;
@@ -119,6 +129,7 @@ internal sealed partial class PodWorker
         {
             slot.NextStart = now + context.Options.InitialRestartBackoff;
             (slot.WaitingReason, slot.WaitingMessage) = ("CreateContainerConfigError", e.Message);
+            context.Events.Warning(pod, "Failed", $"Error: {e.Message}");
             return;
         }
         slot.Attempts++;
@@ -126,7 +137,9 @@ internal sealed partial class PodWorker
             slot.RestartCount++;
         try
         {
+            context.Events.Normal(pod, "Created", $"Created container {slot.Name}");
             var started = await context.Runtime.CreateAndStartAsync(config, token).ConfigureAwait(false);
+            context.Events.Normal(pod, "Started", $"Started container {slot.Name}");
             slot.RuntimeId = id;
             slot.LastRuntimeId = id;
             slot.StartedAt = started.StartedAt;
@@ -143,6 +156,7 @@ internal sealed partial class PodWorker
             slot.LastTermination = Terminated(128, "StartError", at, at, id);
             slot.LastTermination["message"] = e.Message;
             slot.LastRuntimeId = id;
+            context.Events.Warning(pod, "Failed", $"Error: {e.Message}");
             OnStopped(pod, slot, 128, TimeSpan.Zero);
             if (!slot.Done)
                 slot.WaitingReason = "RunContainerError";

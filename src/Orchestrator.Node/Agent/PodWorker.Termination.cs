@@ -16,6 +16,8 @@ internal sealed partial class PodWorker
               ?? JsonFields.IntOrNull(pod, "spec", "terminationGracePeriodSeconds") ?? 30);
         await Task.WhenAll(slots.Where(s => s.RuntimeId is not null).Select(async slot =>
         {
+            if (!removed)
+                context.Events.Normal(pod, "Killing", $"Stopping container {slot.Name}");
             await context.Runtime.StopAsync(slot.RuntimeId!, grace, token).ConfigureAwait(false);
             await context.Runtime.DeleteAsync(slot.RuntimeId!, removeLogs: false, token).ConfigureAwait(false);
             slot.RuntimeId = null;

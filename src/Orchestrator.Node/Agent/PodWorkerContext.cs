@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orchestrator.Client;
+using Orchestrator.Client.Events;
 using Orchestrator.Node.Images;
 using Orchestrator.Node.Runtime;
 
@@ -15,4 +16,5 @@ internal sealed record PodWorkerContext(
     ContainerSpecs Specs,
     NodeAgentOptions Options,
     TimeProvider Clock,
-    ILogger Logger);
+    ILogger Logger,
+    EventRecorder Events);

@@ -61,6 +61,11 @@ public sealed partial class ImageStore : IDisposable
         return await PullAsync(parsed, token).ConfigureAwait(false);
     }
 
+    /// <summary>Whether a pull of <paramref name="reference"/> would find its manifest here already (kubelet's "already present on machine").</summary>
+    public bool IsPresent(string reference) =>
+        ImageReference.TryParse(reference, registry.Options.DefaultRegistry, out var parsed, out _)
+        && references.Find(parsed) is { } digest && content.Contains(digest);
+
     /// <summary>Resolves <paramref name="reference"/> at its registry and makes it present here.</summary>
     public Task<Image> PullAsync(ImageReference reference, CancellationToken token) =>
         pulls.RunAsync(reference.ToString(), () => PullCoreAsync(reference, lifetime.Token), token);

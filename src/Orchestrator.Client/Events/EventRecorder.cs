@@ -2,16 +2,16 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using Orchestrator.Client;
-
-namespace Orchestrator.Controllers.Runtime;
+namespace Orchestrator.Client.Events;
 
 /// <summary>
 /// Writes core/v1 Events off the hot path, like client-go's event broadcaster: a bounded queue (events are
 /// dropped, not waited for, when it is full), and a repeat of the same reason and message about the same
 /// object bumps count and lastTimestamp of the earlier event instead of making a new one.
 /// </summary>
-public sealed class EventRecorder(KubeClient client, string component, TimeProvider clock, ILogger logger)
+/// <param name="component">source.component and reportingComponent, e.g. default-scheduler or kubelet.</param>
+/// <param name="host">source.host and reportingInstance: the node a kubelet-like reporter runs on, if any.</param>
+public sealed class EventRecorder(KubeClient client, string component, TimeProvider clock, ILogger logger, string? host = null)
 {
     private const int Capacity = 4096;
     private const int MaxRemembered = 10_000;
@@ -95,9 +95,9 @@ public sealed class EventRecorder(KubeClient client, string component, TimeProvi
             ["reason"] = item.Reason,
             ["message"] = item.Message,
             ["type"] = item.Type,
-            ["source"] = new JsonObject { ["component"] = component },
+            ["source"] = host is null ? new JsonObject { ["component"] = component } : new JsonObject { ["component"] = component, ["host"] = host },
             ["reportingComponent"] = component,
-            ["reportingInstance"] = "",
+            ["reportingInstance"] = host ?? "",
             ["firstTimestamp"] = stamp,
             ["lastTimestamp"] = stamp,
             ["count"] = 1,
