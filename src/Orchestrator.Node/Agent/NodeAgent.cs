@@ -15,6 +15,7 @@ namespace Orchestrator.Node.Agent;
 /// runc containers in their own network namespaces. It talks to the cluster only through <see cref="KubeClient"/>.
 /// Stopping the agent stops its loops but not the pods' containers, as with kubelet; the next start cleans up
 /// what the runtime can no longer supervise (<see cref="RuncRuntime.CleanUpOrphansAsync"/>) and restarts it.
+/// With <see cref="NodeAgentOptions.StopPodsOnExit"/> it takes its pods down with it (NodeAgent.Shutdown.cs).
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed partial class NodeAgent : IAsyncDisposable
@@ -28,6 +29,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
     private readonly ConcurrentDictionary<string, PodWorker> workers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> workerTasks = new(StringComparer.Ordinal);
     private readonly HttpClient registryHttp = new();
+    private readonly RuntimeOptions runtimeOptions;
     private PodWorkerContext? context;
     private HostFacts? host;
     private Task running = Task.CompletedTask;
@@ -40,7 +42,8 @@ public sealed partial class NodeAgent : IAsyncDisposable
         this.clock = clock;
         this.logger = logger;
         stop = CancellationTokenSource.CreateLinkedTokenSource(token);
-        Runtime = new RuncRuntime(new RuntimeOptions { RootDirectory = Path.Combine(options.RootDirectory, "runtime"), CgroupParent = options.CgroupParent }, clock);
+        runtimeOptions = new RuntimeOptions { RootDirectory = Path.Combine(options.RootDirectory, "runtime"), CgroupParent = options.CgroupParent };
+        Runtime = new RuncRuntime(runtimeOptions, clock);
         Network = new PodNetwork(new PodNetworkOptions
         {
             BridgeName = options.BridgeName,
@@ -149,6 +152,11 @@ public sealed partial class NodeAgent : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
+        }
+        finally
+        {
+            if (options.StopPodsOnExit)
+                await StopPodsAsync().ConfigureAwait(false);
         }
         Images.Dispose();
         registryHttp.Dispose();
