@@ -114,6 +114,8 @@ public sealed class UpCommandTests : IDisposable
         }
         foreach (var node in new[] { "node-1", "node-2" })
         {
+            // The agents cleaned up after themselves (--stop-pods-on-exit); `down`'s sweep is the safety net for killed ones.
+            Assert.Contains("removed the pods' namespaces and bridge", File.ReadAllText(Path.Combine(data, node, "agent.log")));
             var containers = await RunAsync("runc", "--root", Path.Combine(data, node, "runtime", "runc"), "list", "-q");
             Assert.Equal("", containers.Trim());
         }

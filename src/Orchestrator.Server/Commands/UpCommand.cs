@@ -67,10 +67,12 @@ public static class UpCommand
                 if (simulated > 0)
                     await cluster.StartSimulatedNodesAsync(simulated, token);
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (e is OperationCanceledException or InvalidOperationException)
             {
+                if (e is InvalidOperationException)
+                    Console.Error.WriteLine(e.Message);
                 Console.WriteLine((await cluster.StopAsync(TimeSpan.FromSeconds(15))).ToString());
-                return 130;
+                return e is OperationCanceledException ? 130 : 1;
             }
 
             Console.WriteLine($"Cluster ready in {(DateTime.UtcNow - started).TotalSeconds:0.0} s: {count} replica(s), {realNodes} real node(s), {simulated} simulated node(s).");

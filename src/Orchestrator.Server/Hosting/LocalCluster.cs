@@ -1,3 +1,4 @@
+using Orchestrator.Client;
 using Orchestrator.Server.Security;
 
 namespace Orchestrator.Server.Hosting;
@@ -60,7 +61,7 @@ public sealed class LocalCluster(string dataDirectory, LocalClusterLayout layout
         await registry.StartAsync(token);
         var agents = NodeAgents;
         await agents.StartAsync(count, registry.Address, token);
-        await Task.WhenAll(registry.WaitAndSeedAsync(token), agents.WaitUntilReadyAsync(count, timeout, token));
+        await Task.WhenAll(registry.WaitAndSeedAsync(token), WaitUntilNodesReadyAsync([.. agents.Started(count)], timeout, token));
     }
 
     /// <summary>Stops the node agents and the registry and removes what the agents leave behind.</summary>
@@ -72,10 +73,43 @@ public sealed class LocalCluster(string dataDirectory, LocalClusterLayout layout
         await agents.CleanUpAsync();
     }
 
-    /// <summary>`up --simulated-nodes N`: one `orchestrator node --simulated` process (pid in DIR/simulated-nodes.pid).</summary>
-    public Task StartSimulatedNodesAsync(int count, CancellationToken token) =>
-        LocalProcesses.StartAsync(LocalProcesses.Self("node", "--simulated", "--count", count.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--kubeconfig", KubeconfigPath), SimulatedNodesLog, Path.Combine(dataDirectory, "simulated-nodes.pid"), token);
+    /// <summary>`up --simulated-nodes N`: one `orchestrator node --simulated` process (pid in DIR/simulated-nodes.pid) for nodes sim-0..; returns once they are Ready.</summary>
+    public async Task StartSimulatedNodesAsync(int count, CancellationToken token)
+    {
+        var pidFile = Path.Combine(dataDirectory, "simulated-nodes.pid");
+        await LocalProcesses.StartAsync(LocalProcesses.Self("node", "--simulated", "--count", count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--kubeconfig", KubeconfigPath), SimulatedNodesLog, pidFile, token);
+        await WaitUntilNodesReadyAsync([.. Enumerable.Range(0, count).Select(i => ($"sim-{i}", pidFile, SimulatedNodesLog))], TimeSpan.FromSeconds(30), token);
+    }
+
+    /// <summary>Polls the API until every node is Ready; throws with the reason when the process serving one exits or time runs out.</summary>
+    public async Task WaitUntilNodesReadyAsync(IReadOnlyList<(string Node, string PidFile, string Log)> nodes, TimeSpan timeout, CancellationToken token)
+    {
+        using var client = await KubeClient.FromKubeconfigAsync(KubeconfigPath, null, new KubeClientOptions { UserAgent = "orchestrator-up/1.0" }, token);
+        var pending = nodes.ToList();
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            foreach (var node in pending.ToList())
+            {
+                if (LocalProcesses.RunningPid(node.PidFile) is null)
+                    throw new InvalidOperationException($"the process of {node.Node} exited: {LocalProcesses.LastLine(node.Log)} (log {node.Log})");
+                try
+                {
+                    if ((await client.GetAsync(ApiResource.Nodes, null, node.Node, token)).HasTrueCondition("Ready"))
+                        pending.Remove(node);
+                }
+                catch (KubeApiException e) when (e.Code == 404)
+                {
+                }
+            }
+            if (pending.Count == 0)
+                return;
+            if (DateTime.UtcNow > deadline)
+                throw new InvalidOperationException($"{pending[0].Node} was not Ready within {timeout.TotalSeconds:0} s (log {pending[0].Log})");
+            await Task.Delay(250, token);
+        }
+    }
 
     /// <summary>
     /// Stops every process named by a pid file in the data directory (SIGTERM, then SIGKILL after <paramref name="grace"/>),

@@ -1,5 +1,4 @@
 using System.Runtime.Versioning;
-using Orchestrator.Client;
 using Orchestrator.Node.Images;
 using Orchestrator.Node.Runtime;
 
@@ -27,7 +26,7 @@ public sealed class LocalNodeAgents(string dataDirectory, IReadOnlyList<LocalNod
         if (!OperatingSystem.IsLinux())
             return "real nodes need Linux";
         if (!Environment.IsPrivilegedProcess)
-            return "real nodes need root (run `sudo ./deploy/up.sh`)";
+            return "not running as root (real nodes run containers with runc)";
         foreach (var (tool, package) in new[] { ("runc", "runc"), ("ip", "iproute2"), ("setsid", "util-linux") })
         {
             if (LocalProcesses.Which(tool) is null)
@@ -79,34 +78,9 @@ public sealed class LocalNodeAgents(string dataDirectory, IReadOnlyList<LocalNod
         }
     }
 
-    /// <summary>Polls the API until the first <paramref name="count"/> nodes are Ready; throws with the reason when an agent exits or time runs out.</summary>
-    public async Task WaitUntilReadyAsync(int count, TimeSpan timeout, CancellationToken token)
-    {
-        using var client = await KubeClient.FromKubeconfigAsync(kubeconfig, null, new KubeClientOptions { UserAgent = "orchestrator-up/1.0" }, token);
-        var pending = nodes.Take(count).ToList();
-        var deadline = DateTime.UtcNow + timeout;
-        while (pending.Count > 0)
-        {
-            foreach (var node in pending.ToList())
-            {
-                if (LocalProcesses.RunningPid(PidFile(node)) is null)
-                    throw new InvalidOperationException($"the agent of {node.Name} exited: {LocalProcesses.LastLine(LogPath(node))} (log {LogPath(node)})");
-                try
-                {
-                    if ((await client.GetAsync(ApiResource.Nodes, null, node.Name, token)).HasTrueCondition("Ready"))
-                        pending.Remove(node);
-                }
-                catch (KubeApiException e) when (e.Code == 404)
-                {
-                }
-            }
-            if (pending.Count == 0)
-                return;
-            if (DateTime.UtcNow > deadline)
-                throw new InvalidOperationException($"{pending[0].Name} was not Ready within {timeout.TotalSeconds:0} s (log {LogPath(pending[0])})");
-            await Task.Delay(250, token);
-        }
-    }
+    /// <summary>The first <paramref name="count"/> nodes, with the pid file and log of their agent, for <see cref="LocalCluster.WaitUntilNodesReadyAsync"/>.</summary>
+    public IEnumerable<(string Node, string PidFile, string Log)> Started(int count) =>
+        nodes.Take(count).Select(n => (n.Name, PidFile(n), LogPath(n)));
 
     /// <summary>
     /// After the agents are stopped: removes what one that was killed left behind, i.e. its containers (runc state in

@@ -87,12 +87,14 @@ internal static class LocalProcesses
         }
     }
 
-    /// <summary>The last non-empty line of a log, to say why a process ended.</summary>
+    /// <summary>The last non-empty line of a log that is not part of a stack trace, to say why a process ended.</summary>
     public static string LastLine(string logPath)
     {
         try
         {
-            return File.ReadLines(logPath).LastOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "(empty log)";
+            return File.ReadLines(logPath).Select(l => l.Trim())
+                .LastOrDefault(l => l.Length > 0 && !l.StartsWith("at ", StringComparison.Ordinal) && !l.StartsWith("--- ", StringComparison.Ordinal))
+                ?? "(empty log)";
         }
         catch (IOException)
         {
