@@ -1,9 +1,14 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
 using Orchestrator.Testing;
 
 namespace Orchestrator.E2E.Tests;
 
-/// <summary>The README's first command: `orchestrator up` makes a working cluster and kubeconfig; `down` stops it.</summary>
+/// <summary>
+/// The README's first command: `orchestrator up` makes a working cluster and kubeconfig, with simulated or real nodes
+/// (as root: runc containers, a local registry holding busybox); `down` stops it and leaves nothing behind.
+/// </summary>
 public sealed class UpCommandTests : IDisposable
 {
     private readonly string data = Path.Combine(Path.GetTempPath(), "orchestrator-tests", Guid.NewGuid().ToString("N"));
@@ -11,11 +16,11 @@ public sealed class UpCommandTests : IDisposable
     [Fact]
     public async Task UpDetachedThenKubectlOnEveryContextThenDown()
     {
-        var up = await OrchestratorAsync("up", "--data", data, "--detach");
+        var up = await OrchestratorAsync("up", "--data", data, "--detach", "--nodes", "0");
         try
         {
             Assert.True(up.ExitCode == 0, up.Output);
-            Assert.Contains("Cluster ready: 3 replica(s).", up.Output);
+            Assert.Contains(": 3 replica(s), 0 real node(s), 2 simulated node(s).", up.Output);
             Assert.Contains($"export KUBECONFIG={Path.Combine(data, "kubeconfig")}", up.Output);
 
             var home = Path.Combine(data, "home");
@@ -29,7 +34,7 @@ public sealed class UpCommandTests : IDisposable
             var listed = await kubectl.RunAsync("replica-2", "get", "configmaps", "-o", "name");
             Assert.Equal("configmap/from-replica-1\nconfigmap/from-replica-2\nconfigmap/from-replica-3\n", listed.Output);
 
-            // Plain `up` comes with two simulated nodes, so a deployment runs right away.
+            // Without real nodes `up` starts two simulated ones, so a deployment runs right away.
             var deployment = await kubectl.RunAsync("replica-1", "create", "deployment", "hello", "--image=nginx", "--replicas=2");
             Assert.True(deployment.Succeeded, deployment.ToString());
             var rollout = await kubectl.RunAsync("replica-3", ["rollout", "status", "deployment/hello", "--timeout=90s"], timeout: TimeSpan.FromSeconds(120));
@@ -37,7 +42,7 @@ public sealed class UpCommandTests : IDisposable
             var nodes = await kubectl.RunAsync("replica-2", "get", "nodes", "-o", "name");
             Assert.Equal("node/sim-0\nnode/sim-1\n", nodes.Output);
 
-            var again = await OrchestratorAsync("up", "--data", data, "--detach");
+            var again = await OrchestratorAsync("up", "--data", data, "--detach", "--nodes", "0");
             Assert.NotEqual(0, again.ExitCode); // one cluster per data directory
             Assert.Contains("already running", again.Output);
         }
@@ -51,6 +56,71 @@ public sealed class UpCommandTests : IDisposable
         Assert.Empty(pids);
     }
 
+    [Fact]
+    public async Task UpWithTwoRealNodesRunsBusyboxFromTheLocalRegistryThenDownLeavesNothing()
+    {
+        var up = await OrchestratorAsync("up", "--data", data, "--detach", "--replicas", "3", "--nodes", "2");
+        var pids = new List<int>();
+        var bridges = new List<string>();
+        var downDone = false;
+        try
+        {
+            Assert.True(up.ExitCode == 0, up.Output);
+            Assert.Contains(": 3 replica(s), 2 real node(s), 0 simulated node(s).", up.Output); // not the simulated fallback
+            pids.AddRange(Directory.GetFiles(data, "*.pid").Select(f => int.Parse(File.ReadAllText(f), CultureInfo.InvariantCulture)));
+            Assert.Equal(6, pids.Count); // 3 replicas, 2 agents, the registry
+            using (var layout = JsonDocument.Parse(File.ReadAllText(Path.Combine(data, "cluster.json"))))
+                bridges.AddRange(layout.RootElement.GetProperty("Nodes").EnumerateArray().Select(n => n.GetProperty("Bridge").GetString()!));
+            Assert.Equal(2, bridges.Count);
+
+            var home = Path.Combine(data, "home");
+            Directory.CreateDirectory(home);
+            var kubectl = new Kubectl(Path.Combine(data, "kubeconfig"), home);
+            var ready = await kubectl.RunAsync("replica-2", "get", "nodes", "-o",
+                "jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type==\"Ready\")].status} {end}");
+            Assert.Equal("node-1=True node-2=True ", ready.Output);
+
+            // `busybox` resolves against the cluster's registry, which `up` filled with the project's busybox image.
+            var create = await kubectl.RunAsync("replica-1", "create", "deployment", "web", "--image=busybox", "--replicas=2", "--", "sleep", "3600");
+            Assert.True(create.Succeeded, create.ToString());
+            KubectlResult? pods = null;
+            await Eventually.HoldsAsync(async () =>
+            {
+                pods = await kubectl.RunAsync("replica-3", "get", "pods", "-l", "app=web", "-o", "jsonpath={.items[*].status.phase}");
+                return pods.Output == "Running Running";
+            }, TimeSpan.FromSeconds(90), () => pods?.ToString() ?? "");
+            var names = await kubectl.RunAsync("replica-1", "get", "pods", "-l", "app=web", "-o", "jsonpath={.items[0].metadata.name}");
+            var exec = await kubectl.RunAsync("replica-1", "exec", names.Output, "--", "sh", "-c", "echo hello from $(hostname)");
+            Assert.True(exec.Succeeded, exec.ToString());
+            Assert.Equal($"hello from {names.Output}\n", exec.Output);
+
+            var down = await OrchestratorAsync("down", "--data", data);
+            downDone = true;
+            Assert.True(down.ExitCode == 0, down.Output);
+            Assert.Contains("Stopped 3 replica(s), 2 node agent(s) and the registry.", down.Output);
+        }
+        finally
+        {
+            if (!downDone)
+                await OrchestratorAsync("down", "--data", data);
+        }
+        Assert.Empty(Directory.GetFiles(data, "*.pid"));
+        Assert.All(pids, pid => Assert.False(IsAlive(pid), $"process {pid} is still running"));
+        var namespaces = await RunAsync("ip", "netns", "list");
+        foreach (var bridge in bridges)
+        {
+            Assert.False(Directory.Exists(Path.Combine("/sys/class/net", bridge)), $"bridge {bridge} is left");
+            Assert.DoesNotContain(bridge + "-", namespaces);
+        }
+        foreach (var node in new[] { "node-1", "node-2" })
+        {
+            // The agents cleaned up after themselves (--stop-pods-on-exit); `down`'s sweep is the safety net for killed ones.
+            Assert.Contains("removed the pods' namespaces and bridge", File.ReadAllText(Path.Combine(data, node, "agent.log")));
+            var containers = await RunAsync("runc", "--root", Path.Combine(data, node, "runtime", "runc"), "list", "-q");
+            Assert.Equal("", containers.Trim());
+        }
+    }
+
     public void Dispose()
     {
         try
@@ -60,6 +130,30 @@ public sealed class UpCommandTests : IDisposable
         catch (IOException)
         {
         }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<string> RunAsync(string file, params string[] args)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
+        using var process = Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return output;
     }
 
     private static async Task<(int ExitCode, string Output)> OrchestratorAsync(params string[] args)

@@ -16,6 +16,7 @@ namespace Orchestrator.Node.Agent;
 /// runc containers in their own network namespaces. It talks to the cluster only through <see cref="KubeClient"/>.
 /// Stopping the agent stops its loops but not the pods' containers, as with kubelet; the next start cleans up
 /// what the runtime can no longer supervise (<see cref="RuncRuntime.CleanUpOrphansAsync"/>) and restarts it.
+/// With <see cref="NodeAgentOptions.StopPodsOnExit"/> it takes its pods down with it (NodeAgent.Shutdown.cs).
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed partial class NodeAgent : IAsyncDisposable
@@ -29,6 +30,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
     private readonly ConcurrentDictionary<string, PodWorker> workers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> workerTasks = new(StringComparer.Ordinal);
     private readonly HttpClient registryHttp = new();
+    private readonly RuntimeOptions runtimeOptions;
     private PodWorkerContext? context;
     private HostFacts? host;
     private readonly EventRecorder events;
@@ -44,7 +46,8 @@ public sealed partial class NodeAgent : IAsyncDisposable
         stop = CancellationTokenSource.CreateLinkedTokenSource(token);
         // Reported like kubelet's: source.component kubelet, source.host the node, so `kubectl describe pod` reads the same.
         events = new EventRecorder(client, "kubelet", clock, logger, options.NodeName);
-        Runtime = new RuncRuntime(new RuntimeOptions { RootDirectory = Path.Combine(options.RootDirectory, "runtime"), CgroupParent = options.CgroupParent }, clock);
+        runtimeOptions = new RuntimeOptions { RootDirectory = Path.Combine(options.RootDirectory, "runtime"), CgroupParent = options.CgroupParent };
+        Runtime = new RuncRuntime(runtimeOptions, clock);
         Network = new PodNetwork(new PodNetworkOptions
         {
             BridgeName = options.BridgeName,
@@ -153,6 +156,11 @@ public sealed partial class NodeAgent : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
+        }
+        finally
+        {
+            if (options.StopPodsOnExit)
+                await StopPodsAsync().ConfigureAwait(false);
         }
         Images.Dispose();
         registryHttp.Dispose();

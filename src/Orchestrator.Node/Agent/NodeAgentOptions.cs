@@ -33,6 +33,16 @@ public sealed record NodeAgentOptions
     /// <summary>Netns name prefix; tests use a unique one.</summary>
     public string NamespacePrefix { get; init; } = "orch-";
 
+    /// <summary>
+    /// What stopping the agent does to its pods. False (kubelet's way): their containers keep running and the next start
+    /// cleans up and restarts them. True (`orchestrator up`, which owns its nodes): their containers are stopped within
+    /// <see cref="ShutdownGracePeriod"/> and deleted, and their namespaces and the bridge removed.
+    /// </summary>
+    public bool StopPodsOnExit { get; init; }
+
+    /// <summary>With <see cref="StopPodsOnExit"/>: SIGTERM to each container, SIGKILL after this long.</summary>
+    public TimeSpan ShutdownGracePeriod { get; init; } = TimeSpan.FromSeconds(3);
+
     public string KubeletVersion { get; init; } = "v1.32.4-orchestrator";
 
     public int MaxPods { get; init; } = 110;

@@ -18,8 +18,9 @@ public static class DownCommand
                 Console.Error.WriteLine($"No cluster in {directory}.");
                 return 1;
             }
-            var stopped = await new LocalCluster(directory, LocalClusterLayout.Load(directory)).StopAsync(TimeSpan.FromSeconds(10));
-            Console.WriteLine(stopped == 0 ? "Nothing was running." : $"Stopped {stopped} replica(s).");
+            // Node agents stop their pods' containers (a few seconds' grace) before they exit.
+            var stopped = await new LocalCluster(directory, LocalClusterLayout.Load(directory)).StopAsync(TimeSpan.FromSeconds(15));
+            Console.WriteLine(stopped.ToString());
             return 0;
         });
         return command;

@@ -23,6 +23,10 @@ public static class NodeCommand
         var insecure = new Option<string[]>("--insecure-registry") { Description = "Registry reached over plain HTTP (repeatable).", AllowMultipleArgumentsPerToken = true };
         var nodeIp = new Option<string>("--node-ip") { Description = "InternalIP of the node.", DefaultValueFactory = _ => "127.0.0.1" };
         var cgroupParent = new Option<string>("--cgroup-parent") { Description = "Cgroup under which pods run (one per agent on a shared host).", DefaultValueFactory = _ => "orchestrator" };
+        var stopPods = new Option<bool>("--stop-pods-on-exit")
+        {
+            Description = "On Ctrl-C/SIGTERM stop the pods' containers and remove their namespaces and the bridge (default: pods keep running, as with kubelet).",
+        };
         var count = new Option<int>("--count") { Description = "Number of simulated nodes.", DefaultValueFactory = _ => 1 };
         var prefix = new Option<string>("--name-prefix") { Description = "Nodes are named PREFIX-0, PREFIX-1, ...", DefaultValueFactory = _ => "sim" };
         var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Kubeconfig of the cluster (default: $KUBECONFIG, then ~/.kube/config)." };
@@ -33,7 +37,7 @@ public static class NodeCommand
         var renew = new Option<double>("--lease-renew-interval") { Description = "Seconds between lease renewals of each node.", DefaultValueFactory = _ => 10 };
         var command = new Command("node", "Run a node agent that runs pods with runc; with --simulated, N simulated nodes that register, heartbeat and run pods.")
         {
-            simulated, count, prefix, kubeconfig, context, cpu, memory, maxPods, renew, name, root, podCidr, bridge, registry, insecure, nodeIp, cgroupParent,
+            simulated, count, prefix, kubeconfig, context, cpu, memory, maxPods, renew, name, root, podCidr, bridge, registry, insecure, nodeIp, cgroupParent, stopPods,
         };
         command.SetAction(async (result, token) =>
         {
@@ -57,6 +61,7 @@ public static class NodeCommand
                     CgroupParent = result.GetValue(cgroupParent)!,
                     NamespacePrefix = result.GetValue(bridge)! + "-",
                     MaxPods = result.GetValue(maxPods),
+                    StopPodsOnExit = result.GetValue(stopPods),
                     LeaseRenewInterval = TimeSpan.FromSeconds(result.GetValue(renew)),
                     Registry = new RegistryOptions
                     {
@@ -64,8 +69,12 @@ public static class NodeCommand
                         InsecureRegistries = result.GetValue(insecure) ?? [],
                     },
                 };
-                await using var agent = await NodeAgent.StartAsync(client, agentOptions, token);
-                Console.WriteLine($"node {agent.NodeName} registered (pods {agentOptions.PodCidr} on {agentOptions.BridgeName}); Ctrl-C stops the agent, pods keep running.");
+                using var loggerFactory = LoggerFactory.Create(logging => logging
+                    .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; })
+                    .SetMinimumLevel(LogLevel.Information));
+                await using var agent = await NodeAgent.StartAsync(client, agentOptions, token, logger: loggerFactory.CreateLogger<NodeAgent>());
+                Console.WriteLine($"node {agent.NodeName} registered (pods {agentOptions.PodCidr} on {agentOptions.BridgeName}); Ctrl-C stops the agent, "
+                    + (agentOptions.StopPodsOnExit ? "its pods' containers and the pod network." : "pods keep running."));
                 try
                 {
                     await agent.Completion.WaitAsync(token);

@@ -1,43 +1,43 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Runtime.InteropServices;
+using Orchestrator.Client;
 using Orchestrator.Server.Security;
 
 namespace Orchestrator.Server.Hosting;
 
 /// <summary>
-/// `orchestrator up`: starts every replica of a local cluster as its own process on 127.0.0.1 (each in its
-/// own session, output in DIR/replica-N/server.log, pid in DIR/replica-N.pid), writes DIR/kubeconfig and
-/// waits until every replica is ready. `orchestrator down` stops what the pid files name.
+/// `orchestrator up`: starts every replica of a local cluster as its own process on 127.0.0.1 (output in
+/// DIR/replica-N/server.log, pid in DIR/replica-N.pid), writes DIR/kubeconfig and waits until every replica is
+/// ready; then the local registry and real node agents, or simulated nodes. Every process is started through
+/// <see cref="LocalProcesses"/> with a pid file in DIR; `orchestrator down` stops what the pid files name.
 /// </summary>
 public sealed class LocalCluster(string dataDirectory, LocalClusterLayout layout)
 {
-    private const int SIGTERM = 15;
-
     public string KubeconfigPath => Path.Combine(dataDirectory, "kubeconfig");
 
     public string PkiDirectory => Path.Combine(dataDirectory, "pki");
 
+    public string SimulatedNodesLog => Path.Combine(dataDirectory, "simulated-nodes.log");
+
+    /// <summary>The registry of the layout (see <see cref="LocalClusterLayout.WithNodes"/>).</summary>
+    public LocalRegistry Registry => new(dataDirectory, layout.Registry ?? throw new InvalidOperationException("the layout has no registry"));
+
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public LocalNodeAgents NodeAgents => new(dataDirectory, layout.Nodes ?? [], KubeconfigPath);
+
     public async Task StartAsync(CancellationToken token)
     {
-        if (Running().Count > 0)
+        if (layout.Replicas.Any(r => LocalProcesses.RunningPid(PidFile(r)) is not null))
             throw new InvalidOperationException($"a cluster is already running from {dataDirectory}; run `orchestrator down --data {dataDirectory}` first");
+        // A registry or node agent without replicas is left from an `up` that was killed: stop it and clean up after it.
+        await StopAsync(TimeSpan.FromSeconds(10));
         using var pki = ClusterPki.LoadOrCreate(PkiDirectory);
         KubeconfigFile.Write(KubeconfigPath, [.. layout.Replicas.Select(r => r.ApiUri)], pki, "admin", ["system:masters"]);
 
         var peers = string.Join(',', layout.Replicas.Select(r => r.Raft));
-        var self = Environment.ProcessPath!;
-        var host = Path.GetFileNameWithoutExtension(self) == "dotnet" ? $"{Quote(self)} {Quote(typeof(LocalCluster).Assembly.Location)}" : Quote(self);
         foreach (var replica in layout.Replicas)
         {
             var directory = Path.Combine(dataDirectory, replica.Name);
-            Directory.CreateDirectory(directory);
-            var command = $"exec {host} server --data {Quote(directory)} --raft {replica.Raft} --grpc {replica.Grpc} --api {replica.Api} "
-                + $"--pki {Quote(PkiDirectory)} --peers {peers} >>{Quote(Path.Combine(directory, "server.log"))} 2>&1";
-            // setsid: the replicas outlive a detached `up` and do not get the terminal's Ctrl-C.
-            var info = new ProcessStartInfo("setsid") { UseShellExecute = false, ArgumentList = { "sh", "-c", command } };
-            using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {replica.Name}");
-            await File.WriteAllTextAsync(PidFile(replica), process.Id.ToString(CultureInfo.InvariantCulture), token);
+            await LocalProcesses.StartAsync(LocalProcesses.Self("server", "--data", directory, "--raft", replica.Raft, "--grpc", replica.Grpc,
+                "--api", replica.Api, "--pki", PkiDirectory, "--peers", peers), Path.Combine(directory, "server.log"), PidFile(replica), token);
         }
         try
         {
@@ -51,62 +51,80 @@ public sealed class LocalCluster(string dataDirectory, LocalClusterLayout layout
     }
 
     /// <summary>
-    /// `up --simulated-nodes N`: one `orchestrator node --simulated` process (its own session, output in
-    /// DIR/simulated-nodes.log, pid in DIR/simulated-nodes.pid) so it lives and dies with the replicas.
+    /// `up --nodes N`: the registry and N real node agents; returns once busybox is in the registry and every node is
+    /// Ready. On failure the caller decides (<see cref="StopNodeAgentsAsync"/>, then simulated nodes).
     /// </summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task StartNodeAgentsAsync(int count, TimeSpan timeout, CancellationToken token)
+    {
+        var registry = Registry;
+        await registry.StartAsync(token);
+        var agents = NodeAgents;
+        await agents.StartAsync(count, registry.Address, token);
+        await Task.WhenAll(registry.WaitAndSeedAsync(token), WaitUntilNodesReadyAsync([.. agents.Started(count)], timeout, token));
+    }
+
+    /// <summary>Stops the node agents and the registry and removes what the agents leave behind.</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task StopNodeAgentsAsync()
+    {
+        var agents = NodeAgents;
+        await LocalProcesses.StopAsync([.. agents.PidFiles, Registry.PidFile], TimeSpan.FromSeconds(15));
+        await agents.CleanUpAsync();
+    }
+
+    /// <summary>`up --simulated-nodes N`: one `orchestrator node --simulated` process (pid in DIR/simulated-nodes.pid) for nodes sim-0..; returns once they are Ready.</summary>
     public async Task StartSimulatedNodesAsync(int count, CancellationToken token)
     {
-        var self = Environment.ProcessPath!;
-        var host = Path.GetFileNameWithoutExtension(self) == "dotnet" ? $"{Quote(self)} {Quote(typeof(LocalCluster).Assembly.Location)}" : Quote(self);
-        var command = $"exec {host} node --simulated --count {count.ToString(CultureInfo.InvariantCulture)} --kubeconfig {Quote(KubeconfigPath)} "
-            + $">>{Quote(Path.Combine(dataDirectory, "simulated-nodes.log"))} 2>&1";
-        var info = new ProcessStartInfo("setsid") { UseShellExecute = false, ArgumentList = { "sh", "-c", command } };
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the simulated nodes");
-        await File.WriteAllTextAsync(NodesPidFile, process.Id.ToString(CultureInfo.InvariantCulture), token);
+        var pidFile = Path.Combine(dataDirectory, "simulated-nodes.pid");
+        await LocalProcesses.StartAsync(LocalProcesses.Self("node", "--simulated", "--count", count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--kubeconfig", KubeconfigPath), SimulatedNodesLog, pidFile, token);
+        await WaitUntilNodesReadyAsync([.. Enumerable.Range(0, count).Select(i => ($"sim-{i}", pidFile, SimulatedNodesLog))], TimeSpan.FromSeconds(30), token);
     }
 
-    private string NodesPidFile => Path.Combine(dataDirectory, "simulated-nodes.pid");
-
-    /// <summary>Stops every replica named by a pid file: SIGTERM, then SIGKILL after <paramref name="grace"/>.</summary>
-    public async Task<int> StopAsync(TimeSpan grace)
+    /// <summary>Polls the API until every node is Ready; throws with the reason when the process serving one exits or time runs out.</summary>
+    public async Task WaitUntilNodesReadyAsync(IReadOnlyList<(string Node, string PidFile, string Log)> nodes, TimeSpan timeout, CancellationToken token)
     {
-        if (File.Exists(NodesPidFile))
+        using var client = await KubeClient.FromKubeconfigAsync(KubeconfigPath, null, new KubeClientOptions { UserAgent = "orchestrator-up/1.0" }, token);
+        var pending = nodes.ToList();
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
         {
-            if (int.TryParse(File.ReadAllText(NodesPidFile), out var nodesPid) && IsAlive(nodesPid))
-                _ = Kill(nodesPid, SIGTERM);
-            File.Delete(NodesPidFile);
-        }
-        var running = Running();
-        foreach (var (_, pid) in running)
-            _ = Kill(pid, SIGTERM);
-        var deadline = DateTime.UtcNow + grace;
-        while (running.Any(r => IsAlive(r.Pid)) && DateTime.UtcNow < deadline)
-            await Task.Delay(100);
-        foreach (var (_, pid) in running.Where(r => IsAlive(r.Pid)))
-        {
-            try
+            foreach (var node in pending.ToList())
             {
-                using var process = Process.GetProcessById(pid);
-                process.Kill(entireProcessTree: true);
+                if (LocalProcesses.RunningPid(node.PidFile) is null)
+                    throw new InvalidOperationException($"the process of {node.Node} exited: {LocalProcesses.LastLine(node.Log)} (log {node.Log})");
+                try
+                {
+                    if ((await client.GetAsync(ApiResource.Nodes, null, node.Node, token)).HasTrueCondition("Ready"))
+                        pending.Remove(node);
+                }
+                catch (KubeApiException e) when (e.Code == 404)
+                {
+                }
             }
-            catch (ArgumentException)
-            {
-            }
+            if (pending.Count == 0)
+                return;
+            if (DateTime.UtcNow > deadline)
+                throw new InvalidOperationException($"{pending[0].Node} was not Ready within {timeout.TotalSeconds:0} s (log {pending[0].Log})");
+            await Task.Delay(250, token);
         }
-        foreach (var replica in layout.Replicas)
-            File.Delete(PidFile(replica));
-        return running.Count;
     }
 
-    private List<(LocalReplica Replica, int Pid)> Running()
+    /// <summary>
+    /// Stops every process named by a pid file in the data directory (SIGTERM, then SIGKILL after <paramref name="grace"/>),
+    /// then removes what real node agents left behind (containers, namespaces, bridges).
+    /// </summary>
+    public async Task<LocalClusterStopped> StopAsync(TimeSpan grace)
     {
-        var running = new List<(LocalReplica, int)>();
-        foreach (var replica in layout.Replicas)
-        {
-            if (File.Exists(PidFile(replica)) && int.TryParse(File.ReadAllText(PidFile(replica)), out var pid) && IsAlive(pid))
-                running.Add((replica, pid));
-        }
-        return running;
+        var pidFiles = Directory.Exists(dataDirectory) ? Directory.GetFiles(dataDirectory, "*.pid") : [];
+        var stopped = (await LocalProcesses.StopAsync(pidFiles, grace)).Select(Path.GetFileNameWithoutExtension).ToList();
+        if (OperatingSystem.IsLinux() && layout.Nodes is { Count: > 0 })
+            await NodeAgents.CleanUpAsync();
+        return new LocalClusterStopped(
+            stopped.Count(f => layout.Replicas.Any(r => r.Name == f)),
+            stopped.Count(f => layout.Nodes?.Any(n => n.Name == f) == true),
+            stopped.Contains("registry"));
     }
 
     private async Task WaitUntilReadyAsync(CancellationToken token)
@@ -122,7 +140,7 @@ public sealed class LocalCluster(string dataDirectory, LocalClusterLayout layout
             timeout.Token.ThrowIfCancellationRequested();
             foreach (var replica in pending.ToList())
             {
-                if (!File.Exists(PidFile(replica)) || !IsAlive(int.Parse(File.ReadAllText(PidFile(replica)), CultureInfo.InvariantCulture)))
+                if (LocalProcesses.RunningPid(PidFile(replica)) is null)
                     throw new InvalidOperationException($"{replica.Name} exited during start-up; see {Path.Combine(dataDirectory, replica.Name, "server.log")}");
                 try
                 {
@@ -143,22 +161,12 @@ public sealed class LocalCluster(string dataDirectory, LocalClusterLayout layout
     }
 
     private string PidFile(LocalReplica replica) => Path.Combine(dataDirectory, replica.Name + ".pid");
+}
 
-    private static bool IsAlive(int pid)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
-
-    private static string Quote(string text) => "'" + text.Replace("'", "'\\''") + "'";
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
+/// <summary>What <see cref="LocalCluster.StopAsync"/> found running and stopped.</summary>
+public sealed record LocalClusterStopped(int Replicas, int NodeAgents, bool Registry)
+{
+    public override string ToString() =>
+        Replicas + NodeAgents == 0 && !Registry ? "Nothing was running."
+        : $"Stopped {Replicas} replica(s)" + (NodeAgents > 0 ? $", {NodeAgents} node agent(s)" : "") + (Registry ? " and the registry" : "") + ".";
 }
