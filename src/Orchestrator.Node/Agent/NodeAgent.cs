@@ -35,6 +35,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
     private NodeAgent(KubeClient client, NodeAgentOptions options, TimeProvider clock, ILogger logger, CancellationToken token)
     {
         options.Validate();
+        authorizer = AgentClientAuthorizer.Create(options, client);
         this.client = client;
         this.options = options;
         this.clock = clock;
@@ -92,12 +93,12 @@ public sealed partial class NodeAgent : IAsyncDisposable
         context = new PodWorkerContext(client, Runtime, Images,
             new PodSandboxes(Network, specs, Path.Combine(options.RootDirectory, "pods"), options.InternalIp),
             specs, options, clock, logger);
-        StartServer();
+        await StartServerAsync(token).ConfigureAwait(false);
         var uid = await RegisterAsync(token).ConfigureAwait(false);
         await EnsureLeaseAsync(uid, token).ConfigureAwait(false);
         pods.Start();
         await pods.WaitForSyncAsync(token).ConfigureAwait(false);
-        running = Task.WhenAll(RenewLeaseLoopAsync(token), StatusLoopAsync(token), SampleStatsLoopAsync(token), ServeAsync(token));
+        running = Task.WhenAll(RenewLeaseLoopAsync(token), StatusLoopAsync(token), SampleStatsLoopAsync(token));
         logger.LogInformation("node {Node} registered with {Cpus} cpus, {Memory} bytes; pod range {Cidr}", options.NodeName, host.Cpus, host.MemoryBytes, options.PodCidr);
     }
 
@@ -142,7 +143,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
     {
         await stop.CancelAsync().ConfigureAwait(false);
         await pods.DisposeAsync().ConfigureAwait(false);
-        StopServer();
+        await StopServerAsync().ConfigureAwait(false);
         try
         {
             await Task.WhenAll([running, .. workerTasks.Values]).ConfigureAwait(false);
