@@ -40,9 +40,16 @@ public sealed partial class KubeClient : IDisposable
     public KubeClient(Kubeconfig config, KubeClientOptions? options = null)
         : this(config.Server, TlsHandler.Create(config), WithConfig(options ?? new KubeClientOptions(), config))
     {
+        CertificateAuthorityPem = config.CertificateAuthorityPem;
     }
 
     public Uri Server { get; }
+
+    /// <summary>
+    /// The cluster CA (PEM) of the kubeconfig this client was made from; null when made from a bare handler or the
+    /// kubeconfig names none. A node agent trusts it for the client certificates that reach its endpoint.
+    /// </summary>
+    public string? CertificateAuthorityPem { get; }
 
     /// <summary>The kubeconfig context's namespace, or "default".</summary>
     public string DefaultNamespace => options.DefaultNamespace;

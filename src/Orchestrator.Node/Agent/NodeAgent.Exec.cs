@@ -1,8 +1,8 @@
 using System.IO.Pipelines;
-using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
 
 namespace Orchestrator.Node.Agent;
 
@@ -13,13 +13,13 @@ public sealed partial class NodeAgent
 {
     private const string ExecProtocol = "v5.channel.k8s.io";
 
-    private async Task ServeExecAsync(HttpListenerContext http, string ns, string podName, string container, CancellationToken token)
+    private async Task ServeExecAsync(HttpContext http, string ns, string podName, string container, CancellationToken token)
     {
-        var query = http.Request.QueryString;
-        var command = query.GetValues("command") ?? [];
+        var query = http.Request.Query;
+        string[] command = [.. query["command"].OfType<string>()];
         var worker = workers.Values.FirstOrDefault(w => w.Namespace == ns && w.Name == podName);
         var slot = worker?.Containers.FirstOrDefault(s => s.Name == container);
-        if (!http.Request.IsWebSocketRequest || command.Length == 0)
+        if (!http.WebSockets.IsWebSocketRequest || command.Length == 0)
         {
             await WriteTextAsync(http.Response, 400, "exec needs a WebSocket upgrade and at least one command").ConfigureAwait(false);
             return;
@@ -29,11 +29,10 @@ public sealed partial class NodeAgent
             await WriteTextAsync(http.Response, 404, $"container {container} of pod {ns}/{podName} is not running on node {options.NodeName}").ConfigureAwait(false);
             return;
         }
-        var accepted = await http.AcceptWebSocketAsync(ExecProtocol).ConfigureAwait(false);
-        using var socket = accepted.WebSocket;
+        using var socket = await http.WebSockets.AcceptWebSocketAsync(ExecProtocol).ConfigureAwait(false);
         using var sending = new SemaphoreSlim(1, 1);
         using var session = CancellationTokenSource.CreateLinkedTokenSource(token);
-        var stdin = IsTrue(query["stdin"]) ? new Pipe() : null;
+        var stdin = IsTrue(query["stdin"].ToString()) ? new Pipe() : null;
         var reading = ReadClientAsync(socket, stdin, session.Token);
         await using var stdout = new ChannelStream(socket, 1, sending, session.Token);
         await using var stderr = new ChannelStream(socket, 2, sending, session.Token);

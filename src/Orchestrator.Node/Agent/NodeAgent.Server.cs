@@ -1,81 +1,111 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Client;
 using Orchestrator.Node.Runtime;
 
 namespace Orchestrator.Node.Agent;
 
-// The agent's own HTTP endpoint, kubelet's port 10250 in spirit (plain HTTP here): GET /containerLogs/{ns}/{pod}/{container}
-// and GET /stats/summary. The API server reaches it at the Node's InternalIP and daemonEndpoints.kubeletEndpoint.Port.
-// HttpListener rather than Kestrel keeps the node library free of ASP.NET; two routes do not need more.
+// The agent's own endpoint, kubelet's port 10250: HTTPS with x509 client authentication on Kestrel. GET
+// /containerLogs/{ns}/{pod}/{container}, /stats/summary and /exec/... (WebSocket). The API server reaches it at the
+// Node's InternalIP and daemonEndpoints.kubeletEndpoint.Port with a client certificate from the cluster CA; callers
+// without one get 401, other cluster identities 403 (AgentClientAuthorizer).
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed partial class NodeAgent
 {
     private readonly ConcurrentDictionary<string, (ResourceUsage Previous, ResourceUsage Latest)> samples = new(StringComparer.Ordinal);
-    private HttpListener? listener;
+    private readonly AgentClientAuthorizer authorizer;
+    private WebApplication? server;
+    private X509Certificate2? servingCertificate;
 
-    /// <summary>The port the agent's HTTP endpoint listens on (published in the Node's daemonEndpoints).</summary>
+    /// <summary>The port the agent's HTTPS endpoint listens on (published in the Node's daemonEndpoints).</summary>
     public int ServerPort { get; private set; }
 
-    private void StartServer()
+    private async Task StartServerAsync(CancellationToken token)
     {
-        var port = options.ServerPort;
-        if (port == 0)
+        var certificate = servingCertificate = AgentServingCertificate.LoadOrCreate(
+            Path.Combine(options.RootDirectory, "pki"), options.NodeName, options.InternalIp, clock.GetUtcNow());
+        // The empty builder: no configuration files or environment (ASPNETCORE_URLS), no console logging.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
-            // HttpListener cannot bind port 0: ask the kernel for a free port, then release it for the listener.
-            var probe = new TcpListener(IPAddress.Parse(options.InternalIp), 0);
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-        }
-        listener = new HttpListener();
-        listener.Prefixes.Add($"http://{options.InternalIp}:{port}/");
-        listener.Start();
-        ServerPort = port;
-    }
-
-    private void StopServer()
-    {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(IPAddress.Parse(options.InternalIp), options.ServerPort, listen => listen.UseHttps(new HttpsConnectionAdapterOptions
+            {
+                ServerCertificate = certificate,
+                // Any certificate is taken at the handshake; each request checks it against the client CA, so a
+                // missing or foreign one gets a 401 rather than a TLS error.
+                ClientCertificateMode = ClientCertificateMode.AllowCertificate,
+                ClientCertificateValidation = (_, _, _) => true,
+            }));
+        });
+        // The agent's owner decides when it stops: the default ConsoleLifetime would take Ctrl-C/SIGTERM for itself.
+        builder.Services.AddSingleton<IHostLifetime, OwnedLifetime>();
+        var app = builder.Build();
+        app.UseWebSockets();
+        app.Run(HandleAsync);
         try
         {
-            listener?.Stop();
-            listener?.Close();
+            await app.StartAsync(token).ConfigureAwait(false);
         }
-        catch (ObjectDisposedException)
+        catch
         {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
+        server = app;
+        // Port 0 lets the kernel choose; Kestrel reports the address it bound.
+        var bound = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        ServerPort = new Uri(bound).Port;
     }
 
-    private async Task ServeAsync(CancellationToken token)
+    private async Task StopServerAsync()
     {
-        while (!token.IsCancellationRequested && listener is { IsListening: true } l)
+        if (server is { } app)
         {
-            HttpListenerContext request;
+            server = null;
+            // Requests end with the agent's stop token; connections still open after a moment are aborted.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             try
             {
-                request = await l.GetContextAsync().WaitAsync(token).ConfigureAwait(false);
+                await app.StopAsync(timeout.Token).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is OperationCanceledException or HttpListenerException or ObjectDisposedException)
+            catch (OperationCanceledException)
             {
-                return;
             }
-            _ = Task.Run(() => HandleAsync(request, token), CancellationToken.None);
+            await app.DisposeAsync().ConfigureAwait(false);
         }
+        servingCertificate?.Dispose();
+        authorizer.Dispose();
     }
 
-    private async Task HandleAsync(HttpListenerContext http, CancellationToken token)
+    private async Task HandleAsync(HttpContext http)
     {
+        using var request = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stop.Token);
+        var token = request.Token;
         var response = http.Response;
+        // The undecoded target, split and unescaped per segment (an escaped '/' stays inside its segment).
+        var target = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? http.Request.Path.Value ?? "/";
+        var path = target.Split('?', 2)[0];
         try
         {
-            var path = http.Request.Url?.AbsolutePath ?? "/";
+            if (!await AuthorizeAsync(http).ConfigureAwait(false))
+                return;
             var parts = path.Trim('/').Split('/').Select(Uri.UnescapeDataString).ToArray();
-            if (http.Request.HttpMethod != "GET")
+            if (!HttpMethods.IsGet(http.Request.Method))
                 await WriteTextAsync(response, 405, "method not allowed").ConfigureAwait(false);
             else if (parts is ["containerLogs", var ns, var pod, var container])
                 await ServeLogsAsync(http, ns, pod, container, token).ConfigureAwait(false);
@@ -88,36 +118,48 @@ public sealed partial class NodeAgent
             else
                 await WriteTextAsync(response, 404, "404 page not found").ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HttpListenerException or IOException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
         {
             // The client went away or the agent is stopping.
         }
         catch (Exception e)
         {
-            logger.LogWarning(e, "agent endpoint request {Path} failed", http.Request.Url?.AbsolutePath);
-            try
-            {
+            logger.LogWarning(e, "agent endpoint request {Path} failed", path);
+            if (!response.HasStarted)
                 await WriteTextAsync(response, 500, e.Message).ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-            }
-        }
-        finally
-        {
-            try
-            {
-                response.Close();
-            }
-            catch (Exception)
-            {
-            }
         }
     }
 
-    private async Task ServeLogsAsync(HttpListenerContext http, string ns, string podName, string container, CancellationToken token)
+    /// <summary>A host lifetime that only starts and stops when told (no signal handling).</summary>
+    private sealed class OwnedLifetime : IHostLifetime
     {
-        var query = http.Request.QueryString;
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    /// <summary>401 without a client certificate from the client CA, 403 for an identity other than the API server's.</summary>
+    private async Task<bool> AuthorizeAsync(HttpContext http)
+    {
+        var caller = authorizer.Check(http.Connection.ClientCertificate);
+        switch (caller.Access)
+        {
+            case AgentAccess.Unauthenticated:
+                await WriteTextAsync(http.Response, 401, "Unauthorized").ConfigureAwait(false);
+                return false;
+            case AgentAccess.Forbidden:
+                await WriteTextAsync(http.Response, 403,
+                    $"Forbidden (user={caller.User}, groups=[{string.Join(' ', caller.Groups)}]): only {AgentClientAuthorizer.ApiServerUser} "
+                    + $"and group {AgentClientAuthorizer.MastersGroup} may use the node agent").ConfigureAwait(false);
+                return false;
+            default:
+                return true;
+        }
+    }
+
+    private async Task ServeLogsAsync(HttpContext http, string ns, string podName, string container, CancellationToken token)
+    {
+        var query = http.Request.Query;
         var worker = workers.Values.FirstOrDefault(w => w.Namespace == ns && w.Name == podName);
         if (worker is null)
         {
@@ -131,7 +173,7 @@ public sealed partial class NodeAgent
             return;
         }
         var current = slot.LastRuntimeId;
-        var previous = IsTrue(query["previous"]);
+        var previous = IsTrue(query["previous"].ToString());
         var id = previous ? PreviousRuntimeId(worker, slot, current) : current;
         if (id is null)
         {
@@ -142,23 +184,24 @@ public sealed partial class NodeAgent
             return;
         }
         DateTimeOffset? since = null;
-        if (long.TryParse(query["sinceSeconds"], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+        if (long.TryParse(query["sinceSeconds"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
             since = clock.GetUtcNow() - TimeSpan.FromSeconds(seconds);
-        else if (DateTimeOffset.TryParse(query["sinceTime"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var sinceTime))
+        else if (DateTimeOffset.TryParse(query["sinceTime"].ToString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var sinceTime))
             since = sinceTime;
         var read = new LogReadOptions
         {
-            Follow = !previous && IsTrue(query["follow"]),
-            Timestamps = IsTrue(query["timestamps"]),
-            TailLines = long.TryParse(query["tailLines"], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var tail) && tail >= 0 ? tail : null,
-            LimitBytes = long.TryParse(query["limitBytes"], NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit > 0 ? limit : null,
+            Follow = !previous && IsTrue(query["follow"].ToString()),
+            Timestamps = IsTrue(query["timestamps"].ToString()),
+            TailLines = long.TryParse(query["tailLines"].ToString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var tail) && tail >= 0 ? tail : null,
+            LimitBytes = long.TryParse(query["limitBytes"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit > 0 ? limit : null,
             Since = since,
         };
         var response = http.Response;
         response.StatusCode = 200;
         response.ContentType = "text/plain";
-        response.SendChunked = true;
-        await ContainerLogReader.CopyAsync(Runtime.LogPath(id), read, () => slot.RuntimeId == id && slot.IsRunning, response.OutputStream, token)
+        // Chunked (no length); the headers go out now, so a followed log with nothing new yet is already open.
+        await response.StartAsync(token).ConfigureAwait(false);
+        await ContainerLogReader.CopyAsync(Runtime.LogPath(id), read, () => slot.RuntimeId == id && slot.IsRunning, response.Body, token)
             .ConfigureAwait(false);
     }
 
@@ -181,13 +224,13 @@ public sealed partial class NodeAgent
 
     private static bool IsTrue(string? value) => value is "true" or "1" or "True";
 
-    private static async Task WriteTextAsync(HttpListenerResponse response, int code, string text, string contentType = "text/plain; charset=utf-8")
+    private static async Task WriteTextAsync(HttpResponse response, int code, string text, string contentType = "text/plain; charset=utf-8")
     {
         var bytes = Encoding.UTF8.GetBytes(text);
         response.StatusCode = code;
         response.ContentType = contentType;
-        response.ContentLength64 = bytes.Length;
-        await response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
+        response.ContentLength = bytes.Length;
+        await response.Body.WriteAsync(bytes).ConfigureAwait(false);
     }
 
     /// <summary>Samples the node's and every container's cumulative CPU so the summary can report a rate.</summary>

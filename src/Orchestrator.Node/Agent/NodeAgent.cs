@@ -39,6 +39,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
     private NodeAgent(KubeClient client, NodeAgentOptions options, TimeProvider clock, ILogger logger, CancellationToken token)
     {
         options.Validate();
+        authorizer = AgentClientAuthorizer.Create(options, client);
         this.client = client;
         this.options = options;
         this.clock = clock;
@@ -99,12 +100,12 @@ public sealed partial class NodeAgent : IAsyncDisposable
         context = new PodWorkerContext(client, Runtime, Images,
             new PodSandboxes(Network, specs, Path.Combine(options.RootDirectory, "pods"), options.InternalIp),
             specs, options, clock, logger, events);
-        StartServer();
+        await StartServerAsync(token).ConfigureAwait(false);
         var uid = await RegisterAsync(token).ConfigureAwait(false);
         await EnsureLeaseAsync(uid, token).ConfigureAwait(false);
         pods.Start();
         await pods.WaitForSyncAsync(token).ConfigureAwait(false);
-        running = Task.WhenAll(events.RunAsync(2, token), RenewLeaseLoopAsync(token), StatusLoopAsync(token), SampleStatsLoopAsync(token), ServeAsync(token));
+        running = Task.WhenAll(events.RunAsync(2, token), RenewLeaseLoopAsync(token), StatusLoopAsync(token), SampleStatsLoopAsync(token));
         logger.LogInformation("node {Node} registered with {Cpus} cpus, {Memory} bytes; pod range {Cidr}", options.NodeName, host.Cpus, host.MemoryBytes, options.PodCidr);
     }
 
@@ -149,7 +150,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
     {
         await stop.CancelAsync().ConfigureAwait(false);
         await pods.DisposeAsync().ConfigureAwait(false);
-        StopServer();
+        await StopServerAsync().ConfigureAwait(false);
         try
         {
             await Task.WhenAll([running, .. workerTasks.Values]).ConfigureAwait(false);

@@ -19,8 +19,11 @@ public sealed record NodeAgentOptions
     /// <summary>The address reported as InternalIP (and as each pod's hostIP).</summary>
     public string InternalIp { get; init; } = "127.0.0.1";
 
-    /// <summary>Port of the agent's HTTP endpoint (logs, stats summary) on <see cref="InternalIp"/>; 0 picks a free one.</summary>
+    /// <summary>Port of the agent's HTTPS endpoint (logs, exec, stats summary) on <see cref="InternalIp"/>; 0 picks a free one.</summary>
     public int ServerPort { get; init; }
+
+    /// <summary>PEM file of the CA whose client certificates the endpoint accepts; null: the kubeconfig's cluster CA.</summary>
+    public string? ClientCaFile { get; init; }
 
     /// <summary>How often CPU usage is sampled; usageNanoCores is the rate between the last two samples.</summary>
     public TimeSpan StatsSampleInterval { get; init; } = TimeSpan.FromSeconds(3);

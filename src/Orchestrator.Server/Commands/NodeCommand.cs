@@ -22,6 +22,10 @@ public static class NodeCommand
         var registry = new Option<string?>("--registry") { Description = "Registry for image names without one (default: docker.io)." };
         var insecure = new Option<string[]>("--insecure-registry") { Description = "Registry reached over plain HTTP (repeatable).", AllowMultipleArgumentsPerToken = true };
         var nodeIp = new Option<string>("--node-ip") { Description = "InternalIP of the node.", DefaultValueFactory = _ => "127.0.0.1" };
+        var clientCa = new Option<string?>("--client-ca-file")
+        {
+            Description = "CA (PEM) whose client certificates may use the agent's HTTPS endpoint (default: the kubeconfig's cluster CA).",
+        };
         var cgroupParent = new Option<string>("--cgroup-parent") { Description = "Cgroup under which pods run (one per agent on a shared host).", DefaultValueFactory = _ => "orchestrator" };
         var stopPods = new Option<bool>("--stop-pods-on-exit")
         {
@@ -37,7 +41,7 @@ public static class NodeCommand
         var renew = new Option<double>("--lease-renew-interval") { Description = "Seconds between lease renewals of each node.", DefaultValueFactory = _ => 10 };
         var command = new Command("node", "Run a node agent that runs pods with runc; with --simulated, N simulated nodes that register, heartbeat and run pods.")
         {
-            simulated, count, prefix, kubeconfig, context, cpu, memory, maxPods, renew, name, root, podCidr, bridge, registry, insecure, nodeIp, cgroupParent, stopPods,
+            simulated, count, prefix, kubeconfig, context, cpu, memory, maxPods, renew, name, root, podCidr, bridge, registry, insecure, nodeIp, cgroupParent, stopPods, clientCa,
         };
         command.SetAction(async (result, token) =>
         {
@@ -51,6 +55,12 @@ public static class NodeCommand
                     Console.Error.WriteLine("Real node agents need Linux with runc; use --simulated.");
                     return 2;
                 }
+                var caFile = result.GetValue(clientCa);
+                if (caFile is null && client.CertificateAuthorityPem is null)
+                {
+                    Console.Error.WriteLine("The agent's HTTPS endpoint accepts only client certificates from the cluster CA, and the kubeconfig names none: pass --client-ca-file.");
+                    return 2;
+                }
                 var agentOptions = new NodeAgentOptions
                 {
                     NodeName = result.GetValue(name) ?? Environment.MachineName.ToLowerInvariant(),
@@ -59,6 +69,7 @@ public static class NodeCommand
                     BridgeName = result.GetValue(bridge)!,
                     InternalIp = result.GetValue(nodeIp)!,
                     CgroupParent = result.GetValue(cgroupParent)!,
+                    ClientCaFile = caFile is null ? null : Path.GetFullPath(caFile),
                     NamespacePrefix = result.GetValue(bridge)! + "-",
                     MaxPods = result.GetValue(maxPods),
                     StopPodsOnExit = result.GetValue(stopPods),

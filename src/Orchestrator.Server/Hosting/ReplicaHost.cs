@@ -79,6 +79,7 @@ public static class ReplicaHost
         builder.Services.AddSingleton<ObjectStore>();
         builder.Services.AddSingleton(new ServiceIpAllocator(options.ServiceCidr));
         builder.Services.AddSingleton<StrategyTable>();
+        builder.Services.AddSingleton<Nodes.NodeConnections>(); // its client certificate is issued once, from the PKI above
         builder.Services.AddSingleton<ResourceHandler>();
         builder.Services.AddSingleton<Nodes.MetricsEndpoint>();
         builder.Services.AddSingleton<OpenApiEndpoint>();

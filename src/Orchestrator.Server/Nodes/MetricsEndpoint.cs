@@ -13,7 +13,7 @@ namespace Orchestrator.Server.Nodes;
 /// request from every Ready node agent's /stats/summary (fetched in parallel, each bounded by <see cref="NodeTimeout"/>).
 /// Nothing is stored; nodes without an agent endpoint (simulated ones) and unreachable agents are left out.
 /// </summary>
-public sealed class MetricsEndpoint(ObjectStore objects, TimeProvider clock)
+public sealed class MetricsEndpoint(ObjectStore objects, TimeProvider clock, NodeConnections agents)
 {
     public const string Window = "10s";
 
@@ -69,7 +69,7 @@ public sealed class MetricsEndpoint(ObjectStore objects, TimeProvider clock)
         timeout.CancelAfter(NodeTimeout);
         try
         {
-            using var response = await NodeConnections.Http.GetAsync(new Uri(address, "stats/summary"), timeout.Token);
+            using var response = await agents.GetAsync(new Uri(address, "stats/summary"), HttpCompletionOption.ResponseContentRead, timeout.Token);
             if (!response.IsSuccessStatusCode)
                 return null;
             return JsonNode.Parse(await response.Content.ReadAsStringAsync(timeout.Token)) as JsonObject;

@@ -25,7 +25,7 @@ partial class ResourceHandler
             throw ApiException.BadRequest("you must specify at least 1 command");
         var (address, container, nodeName) = await AgentTargetAsync(request, "runs commands", token);
 
-        var target = new StringBuilder($"ws://{address.Authority}/exec/{Uri.EscapeDataString(request.Info.Namespace!)}/{Uri.EscapeDataString(request.Info.Name!)}/{Uri.EscapeDataString(container)}");
+        var target = new StringBuilder($"wss://{address.Authority}/exec/{Uri.EscapeDataString(request.Info.Namespace!)}/{Uri.EscapeDataString(request.Info.Name!)}/{Uri.EscapeDataString(container)}");
         var separator = '?';
         foreach (var parameter in ExecParameters)
         {
@@ -35,18 +35,18 @@ partial class ResourceHandler
                 separator = '&';
             }
         }
-        using var upstream = new ClientWebSocket();
-        upstream.Options.AddSubProtocol(ExecProtocol);
+        ClientWebSocket upstreamSocket;
         try
         {
             using var connect = CancellationTokenSource.CreateLinkedTokenSource(token);
             connect.CancelAfter(TimeSpan.FromSeconds(10));
-            await upstream.ConnectAsync(new Uri(target.ToString()), connect.Token);
+            upstreamSocket = await agents.ConnectWebSocketAsync(new Uri(target.ToString()), ExecProtocol, connect.Token);
         }
         catch (Exception e) when (e is WebSocketException or HttpRequestException or OperationCanceledException && !token.IsCancellationRequested)
         {
             throw ApiException.ServiceUnavailable($"the node agent of {nodeName} could not be reached: {e.Message}");
         }
+        using var upstream = upstreamSocket;
         using var client = await context.WebSockets.AcceptWebSocketAsync(ExecProtocol);
         using var done = CancellationTokenSource.CreateLinkedTokenSource(token);
         var toAgent = RelayAsync(client, upstream, done.Token);

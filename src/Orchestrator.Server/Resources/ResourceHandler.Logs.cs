@@ -59,7 +59,7 @@ partial class ResourceHandler
         HttpResponseMessage upstream;
         try
         {
-            upstream = await NodeConnections.Http.GetAsync(new Uri(address, target.ToString()), HttpCompletionOption.ResponseHeadersRead, token);
+            upstream = await agents.GetAsync(new Uri(address, target.ToString()), HttpCompletionOption.ResponseHeadersRead, token);
         }
         catch (HttpRequestException e)
         {
