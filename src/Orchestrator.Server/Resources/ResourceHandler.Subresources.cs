@@ -176,32 +176,45 @@ partial class ResourceHandler
         var node = body.Str("target", "name");
         if (string.IsNullOrEmpty(node))
             throw ApiException.Invalid(new("", "Binding"), request.Info.Name!, [new FieldError("target.name", Api.Errors.FieldErrorType.Required, null, "", HasValue: false)]);
-        var current = await objects.GetAsync(request.Key, local: false, request.Token)
-            ?? throw ApiException.NotFound(request.Resource.GroupResource, request.Info.Name!);
-        if (body.Str("metadata", "uid") is { Length: > 0 } uid && uid != current.Str("metadata", "uid"))
-            throw ApiException.Conflict(request.Resource.GroupResource, request.Info.Name!, "the UID in the binding does not match the pod");
-        if (current.Str("spec", "nodeName") is { Length: > 0 } bound)
-            throw ApiException.Conflict(request.Resource.GroupResource, request.Info.Name!, $"pod {request.Info.Name} is already assigned to node \"{bound}\"");
-        if (current.Obj("metadata")?["deletionTimestamp"] is not null)
-            throw ApiException.Conflict(request.Resource.GroupResource, request.Info.Name!, "the pod is being deleted");
-        var updated = (JsonObject)current.DeepClone();
-        updated.Child("spec")["nodeName"] = node;
-        var conditions = updated.Child("status")["conditions"] as JsonArray ?? [];
-        var scheduled = conditions.OfType<JsonObject>().FirstOrDefault(c => c.Str("type") == "PodScheduled");
-        if (scheduled is null)
+        string uidOfBound;
+        for (var attempt = 1; ; attempt++)
         {
-            scheduled = new JsonObject { ["type"] = "PodScheduled" };
-            conditions.Add(scheduled);
+            var current = await objects.GetAsync(request.Key, local: false, request.Token)
+                ?? throw ApiException.NotFound(request.Resource.GroupResource, request.Info.Name!);
+            if (body.Str("metadata", "uid") is { Length: > 0 } uid && uid != current.Str("metadata", "uid"))
+                throw ApiException.Conflict(request.Resource.GroupResource, request.Info.Name!, "the UID in the binding does not match the pod");
+            if (current.Str("spec", "nodeName") is { Length: > 0 } bound)
+                throw ApiException.Conflict(request.Resource.GroupResource, request.Info.Name!, $"pod {request.Info.Name} is already assigned to node \"{bound}\"");
+            if (current.Obj("metadata")?["deletionTimestamp"] is not null)
+                throw ApiException.Conflict(request.Resource.GroupResource, request.Info.Name!, "the pod is being deleted");
+            var updated = (JsonObject)current.DeepClone();
+            updated.Child("spec")["nodeName"] = node;
+            var conditions = updated.Child("status")["conditions"] as JsonArray ?? [];
+            var scheduled = conditions.OfType<JsonObject>().FirstOrDefault(c => c.Str("type") == "PodScheduled");
+            if (scheduled is null)
+            {
+                scheduled = new JsonObject { ["type"] = "PodScheduled" };
+                conditions.Add(scheduled);
+            }
+            scheduled["status"] = "True";
+            scheduled["lastProbeTime"] = null;
+            scheduled["lastTransitionTime"] = Timestamp();
+            scheduled.Remove("reason");
+            scheduled.Remove("message");
+            updated.Child("status")["conditions"] = conditions.Parent is null ? conditions : conditions.DeepClone();
+            var expected = ParseRevision(current.Str("metadata", "resourceVersion"), "resourceVersion");
+            try
+            {
+                await WriteUpdateAsync(request, current, updated, expected, IsDryRun(request.Context), request.Token);
+                uidOfBound = current.Str("metadata", "uid") ?? "";
+                break;
+            }
+            catch (ApiException e) when (e.Reason == StatusReasons.Conflict && attempt < PatchAttempts)
+            {
+                // The pod changed since it was read (e.g. the scheduler marked it Unschedulable): bind the fresh copy.
+            }
         }
-        scheduled["status"] = "True";
-        scheduled["lastProbeTime"] = null;
-        scheduled["lastTransitionTime"] = Timestamp();
-        scheduled.Remove("reason");
-        scheduled.Remove("message");
-        updated.Child("status")["conditions"] = conditions.Parent is null ? conditions : conditions.DeepClone();
-        var expected = ParseRevision(current.Str("metadata", "resourceVersion"), "resourceVersion");
-        await WriteUpdateAsync(request, current, updated, expected, IsDryRun(request.Context), request.Token);
-        var success = ApiResponses.Success(request.Info.Name, "", "pods", current.Str("metadata", "uid"));
+        var success = ApiResponses.Success(request.Info.Name, "", "pods", uidOfBound);
         success.Remove("details");
         await ApiResponses.WriteJsonAsync(request.Context, 201, success);
     }
