@@ -59,9 +59,18 @@ internal sealed class ContainerSlot(string name, string image)
 
     public bool IsReady => IsRunning && Started && Ready;
 
-    public TimeSpan Backoff(TimeSpan initial, TimeSpan max)
+    /// <summary>Wait before the next image pull: initial, doubling per failure, at most max.</summary>
+    public TimeSpan Backoff(TimeSpan initial, TimeSpan max) => Doubling(initial, max, Failures);
+
+    /// <summary>
+    /// Wait before restarting an exited container, as kubelet's crash back-off: none after the first exit (nothing is
+    /// in back-off yet), then initial, doubling per further exit, at most max.
+    /// </summary>
+    public TimeSpan RestartDelay(TimeSpan initial, TimeSpan max) => Failures == 0 ? TimeSpan.Zero : Doubling(initial, max, Failures - 1);
+
+    private static TimeSpan Doubling(TimeSpan initial, TimeSpan max, int failures)
     {
-        var delay = initial * Math.Pow(2, Math.Min(Failures, 20));
+        var delay = initial * Math.Pow(2, Math.Min(failures, 20));
         return delay > max ? max : delay;
     }
 }

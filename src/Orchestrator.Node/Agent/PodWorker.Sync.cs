@@ -76,9 +76,11 @@ internal sealed partial class PodWorker
         // A container that ran well past the longest back-off counts as healthy again (kubelet resets after 10 min).
         if (ran > context.Options.MaxRestartBackoff * 2)
             slot.Failures = 0;
-        var delay = slot.Backoff(context.Options.InitialRestartBackoff, context.Options.MaxRestartBackoff);
+        var delay = slot.RestartDelay(context.Options.InitialRestartBackoff, context.Options.MaxRestartBackoff);
         slot.Failures++;
         slot.NextStart = context.Clock.GetUtcNow() + delay;
+        if (delay == TimeSpan.Zero)
+            return;
         slot.WaitingReason = "CrashLoopBackOff";
         slot.WaitingMessage = $"back-off {FormatDelay(delay)} restarting failed container={slot.Name} pod={JsonFields.Name(pod)}_{JsonFields.Str(pod, "metadata", "namespace")}({Uid})";
         context.Events.Warning(pod, "BackOff", $"Back-off restarting failed container {slot.Name} in pod {JsonFields.Name(pod)}_{JsonFields.Str(pod, "metadata", "namespace")}({Uid})");
