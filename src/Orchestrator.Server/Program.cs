@@ -10,7 +10,12 @@ var root = new RootCommand("Orchestrator: a Kubernetes-compatible control plane 
 };
 // On SIGINT/SIGTERM the action's token is cancelled and it gets this long to finish before the process exits. `up`
 // stops its processes, and a node agent with --stop-pods-on-exit its pods' containers (a few seconds of grace): they
-// get 30 s. A replica keeps System.CommandLine's default of 2 s: its host does not finish stopping on its own yet.
+// get 30 s. A replica ends its streams at once and releases its leases (about 2 s in all); 10 s bounds a stuck one.
 var parsed = root.Parse(args);
-var terminationTimeout = parsed.CommandResult.Command.Name is "up" or "node" ? TimeSpan.FromSeconds(30) : TimeSpan.FromSeconds(2);
+var terminationTimeout = parsed.CommandResult.Command.Name switch
+{
+    "up" or "node" => TimeSpan.FromSeconds(30),
+    "server" => TimeSpan.FromSeconds(10),
+    _ => TimeSpan.FromSeconds(2),
+};
 return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = terminationTimeout });

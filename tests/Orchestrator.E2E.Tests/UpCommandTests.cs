@@ -115,7 +115,8 @@ public sealed class UpCommandTests : IDisposable
         foreach (var node in new[] { "node-1", "node-2" })
         {
             // The agents cleaned up after themselves (--stop-pods-on-exit); `down`'s sweep is the safety net for killed ones.
-            Assert.Contains("removed the pods' namespaces and bridge", File.ReadAllText(Path.Combine(data, node, "agent.log")));
+            var log = File.ReadAllText(Path.Combine(data, node, "agent.log"));
+            Assert.True(log.Contains("removed the pods' namespaces and bridge", StringComparison.Ordinal), $"{node} did not clean up; its log ends:\n{log[Math.Max(0, log.Length - 3000)..]}");
             var containers = await RunAsync("runc", "--root", Path.Combine(data, node, "runtime", "runc"), "list", "-q");
             Assert.Equal("", containers.Trim());
         }

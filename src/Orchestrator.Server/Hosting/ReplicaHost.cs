@@ -97,8 +97,13 @@ public static class ReplicaHost
             api.UseWebSockets(); // pods/exec
             var authentication = app.Services.GetRequiredService<ClientAuthentication>();
             var dispatcher = app.Services.GetRequiredService<ApiDispatcher>();
+            var stopping = app.Lifetime.ApplicationStopping;
             api.Run(async context =>
             {
+                // Watches, followed logs and exec streams end when the replica begins to stop (clients re-watch
+                // elsewhere), as kube-apiserver closes them; otherwise the server would wait for them to drain.
+                using var aborted = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+                context.RequestAborted = aborted.Token;
                 if (await authentication.AuthenticateAsync(context))
                     await dispatcher.InvokeAsync(context);
             });
