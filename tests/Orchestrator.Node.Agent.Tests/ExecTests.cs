@@ -74,4 +74,27 @@ public sealed class ExecTests(AgentFixture fixture)
         Assert.Contains("31 97", session.Output);
         Assert.Contains("40 120", session.Output);
     }
+
+    [Fact]
+    public async Task Exec_with_a_terminal_ends_the_command_when_the_client_goes_away()
+    {
+        var ns = await fixture.NamespaceAsync();
+        await Client.CreateAsync(ApiResource.Pods, ns, fixture.Pod("abandoned", "sleep 3600"));
+        await fixture.WaitPodAsync(ns, "abandoned", p => JsonFields.Str(p, "status", "phase") == "Running");
+        var context = fixture.Cluster.ContextOf(fixture.Cluster.Replicas[2]);
+
+        // kubectl is killed (its timeout) while the command runs: the command must not stay behind in the container.
+        var running = Kubectl.RunInTerminalAsync(context, ["exec", "-it", "-n", ns, "abandoned", "--", "sleep", "1234"],
+            columns: 80, rows: 24, timeout: TimeSpan.FromSeconds(10));
+        KubectlResult? ps = null;
+        await Eventually.HoldsAsync(async () =>
+            (ps = await Kubectl.RunAsync(context, ["exec", "-n", ns, "abandoned", "--", "ps"], timeout: TimeSpan.FromSeconds(30))).Output.Contains("sleep 1234", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(8), () => ps?.ToString() ?? "");
+        var session = await running;
+        Assert.True(session.ExitCode == -1, session.ToString());
+        await Eventually.HoldsAsync(async () =>
+            (ps = await Kubectl.RunAsync(context, ["exec", "-n", ns, "abandoned", "--", "ps"], timeout: TimeSpan.FromSeconds(30))).Succeeded
+            && !ps.Output.Contains("sleep 1234", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20), () => ps?.ToString() ?? "");
+    }
 }
