@@ -52,6 +52,55 @@ public sealed class Kubectl(string kubeconfig, string home)
 
     public Task<KubectlResult> RunAsync(string context, params string[] args) => RunAsync(context, (IEnumerable<string>)args);
 
+    /// <summary>
+    /// Runs kubectl on a terminal of <paramref name="columns"/> x <paramref name="rows"/> made by util-linux
+    /// `script`, as a user at a shell would (`exec -it`); the terminal's output, stderr included, with CRLF line
+    /// ends, is the result's Output. Nothing is typed: stdin stays open, empty, until kubectl exits. With
+    /// <paramref name="resize"/>, the window is resized that long after the start (kubectl gets SIGWINCH; an asynchronous command of sh reads /dev/null, hence /dev/tty).
+    /// </summary>
+    public async Task<KubectlResult> RunInTerminalAsync(string context, IEnumerable<string> args, int columns, int rows,
+        (TimeSpan After, int Columns, int Rows)? resize = null, TimeSpan? timeout = null)
+    {
+        var kubectl = StartInfo(context, args, false);
+        var resizing = resize is { } r
+            ? FormattableString.Invariant($"(sleep {r.After.TotalSeconds:0.###}; stty cols {r.Columns} rows {r.Rows} < /dev/tty) & ")
+            : "";
+        var command = $"stty cols {columns} rows {rows} && {{ {resizing}exec {string.Join(' ', new[] { Binary }.Concat(kubectl.ArgumentList).Select(Quote))}; }}";
+        var info = new ProcessStartInfo("/usr/bin/script")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (name, value) in kubectl.Environment)
+            info.Environment[name] = value;
+        // -q no banner, -e kubectl's exit code, -c the command; the typescript itself is not wanted.
+        foreach (var arg in new[] { "-qec", command, "/dev/null" })
+            info.ArgumentList.Add(arg);
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            return new KubectlResult(-1, await output, await error + $"\n(kubectl on a terminal timed out after {timeout ?? TimeSpan.FromSeconds(60)})");
+        }
+        finally
+        {
+            process.StandardInput.Close();
+        }
+        return new KubectlResult(process.ExitCode, await output, await error);
+
+        static string Quote(string arg) => "'" + arg.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+    }
+
     /// <summary>Starts a long-running kubectl (get -w) whose output lines are collected until it is disposed.</summary>
     public KubectlStream Start(string context, params string[] args) => new(Process.Start(StartInfo(context, args, false))!);
 

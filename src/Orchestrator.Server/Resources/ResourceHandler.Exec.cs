@@ -6,7 +6,7 @@ namespace Orchestrator.Server.Resources;
 
 // GET pods/{name}/exec (WebSocket, subprotocol v5.channel.k8s.io, as kubectl 1.32 speaks it): open the same
 // WebSocket to the pod's node agent and relay binary messages both ways unchanged; the agent speaks the channel
-// protocol (0 stdin, 1 stdout, 2 stderr, 3 status, 255 close).
+// protocol (0 stdin, 1 stdout, 2 stderr, 3 status, 4 resize, 255 close).
 partial class ResourceHandler
 {
     public const string ExecProtocol = "v5.channel.k8s.io";
