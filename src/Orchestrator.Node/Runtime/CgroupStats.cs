@@ -1,29 +1,33 @@
 namespace Orchestrator.Node.Runtime;
 
 /// <summary>
-/// Usage read from cgroup v1 files: cpuacct.usage (ns of CPU) and the working set, defined as kubelet
-/// does: memory.usage_in_bytes minus total_inactive_file (page cache the kernel can drop at no cost).
+/// Usage and OOM kills read from cgroup files, on a v1 host (one hierarchy per controller) or a unified v2 host (one
+/// hierarchy, e.g. Debian 12's default). CPU is nanoseconds used; the working set is defined as kubelet does: memory in
+/// use minus inactive page cache (which the kernel can drop at no cost).
 /// </summary>
 public static class CgroupStats
 {
-    /// <param name="cgroupPath">The cgroup path below each controller, e.g. /orchestrator/pod/container.</param>
+    /// <summary>Whether <paramref name="cgroupRoot"/> is a cgroup v2 (unified) mount.</summary>
+    public static bool IsUnified(string cgroupRoot) => File.Exists(Path.Combine(cgroupRoot, "cgroup.controllers"));
+
+    /// <param name="cgroupPath">The cgroup path below the root (below each controller on v1), e.g. /orchestrator/pod/container.</param>
     public static async Task<ResourceUsage?> ReadAsync(string cgroupRoot, string cgroupPath, TimeProvider clock, CancellationToken cancellationToken)
     {
         var relative = cgroupPath.TrimStart('/');
-        var cpuFile = Path.Combine(cgroupRoot, "cpuacct", relative, "cpuacct.usage");
-        var memoryDirectory = Path.Combine(cgroupRoot, "memory", relative);
+        var unified = IsUnified(cgroupRoot);
+        var memoryDirectory = unified ? Path.Combine(cgroupRoot, relative) : Path.Combine(cgroupRoot, "memory", relative);
+        var cpuFile = unified ? Path.Combine(memoryDirectory, "cpu.stat") : Path.Combine(cgroupRoot, "cpuacct", relative, "cpuacct.usage");
         if (!File.Exists(cpuFile) || !Directory.Exists(memoryDirectory))
             return null;
         try
         {
-            var cpu = ulong.Parse((await File.ReadAllTextAsync(cpuFile, cancellationToken).ConfigureAwait(false)).Trim());
-            var usage = ulong.Parse((await File.ReadAllTextAsync(Path.Combine(memoryDirectory, "memory.usage_in_bytes"), cancellationToken).ConfigureAwait(false)).Trim());
-            var inactiveFile = 0UL;
-            foreach (var line in await File.ReadAllLinesAsync(Path.Combine(memoryDirectory, "memory.stat"), cancellationToken).ConfigureAwait(false))
-            {
-                if (line.StartsWith("total_inactive_file ", StringComparison.Ordinal))
-                    inactiveFile = ulong.Parse(line["total_inactive_file ".Length..]);
-            }
+            var cpuText = await File.ReadAllTextAsync(cpuFile, cancellationToken).ConfigureAwait(false);
+            // v2: cpu.stat "usage_usec N"; v1: cpuacct.usage in nanoseconds.
+            var cpu = unified ? Field(cpuText, "usage_usec") * 1000 : ulong.Parse(cpuText.Trim());
+            var usage = ulong.Parse((await File.ReadAllTextAsync(Path.Combine(memoryDirectory, unified ? "memory.current" : "memory.usage_in_bytes"),
+                cancellationToken).ConfigureAwait(false)).Trim());
+            var stat = await File.ReadAllTextAsync(Path.Combine(memoryDirectory, "memory.stat"), cancellationToken).ConfigureAwait(false);
+            var inactiveFile = Field(stat, unified ? "inactive_file" : "total_inactive_file");
             return new ResourceUsage(cpu, usage > inactiveFile ? usage - inactiveFile : 0, clock.GetUtcNow());
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
@@ -33,17 +37,34 @@ public static class CgroupStats
         }
     }
 
-    /// <summary>Whether the memory controller accounts swap (memory.memsw.*); Debian only has it with swapaccount=1.</summary>
-    public static bool HasSwapAccounting(string cgroupRoot) =>
-        File.Exists(Path.Combine(cgroupRoot, "memory", "memory.memsw.limit_in_bytes"));
-
-    /// <summary>Whether the memory cgroup recorded an OOM kill (memory.oom_control: oom_kill N, kernels 4.13+).</summary>
-    public static bool WasOomKilled(string cgroupRoot, string cgroupPath)
+    /// <summary>
+    /// Whether the memory controller accounts swap: v1 memory.memsw.* (Debian only has it with swapaccount=1), v2
+    /// memory.swap.max in the cgroups below the root. runc fails to set a swap limit without it.
+    /// </summary>
+    public static bool HasSwapAccounting(string cgroupRoot)
     {
-        var file = Path.Combine(cgroupRoot, "memory", cgroupPath.TrimStart('/'), "memory.oom_control");
+        if (!IsUnified(cgroupRoot))
+            return File.Exists(Path.Combine(cgroupRoot, "memory", "memory.memsw.limit_in_bytes"));
         try
         {
-            return File.ReadLines(file).Any(l => l.StartsWith("oom_kill ", StringComparison.Ordinal) && l != "oom_kill 0");
+            return Directory.EnumerateDirectories(cgroupRoot).Any(d => File.Exists(Path.Combine(d, "memory.swap.max")));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Whether the memory cgroup recorded an OOM kill (v1 memory.oom_control, kernels 4.13+; v2 memory.events): "oom_kill N".</summary>
+    public static bool WasOomKilled(string cgroupRoot, string cgroupPath)
+    {
+        var relative = cgroupPath.TrimStart('/');
+        var file = IsUnified(cgroupRoot)
+            ? Path.Combine(cgroupRoot, relative, "memory.events")
+            : Path.Combine(cgroupRoot, "memory", relative, "memory.oom_control");
+        try
+        {
+            return Field(File.ReadAllText(file), "oom_kill") > 0;
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -51,16 +72,22 @@ public static class CgroupStats
         }
     }
 
-    /// <summary>Removes a now-empty cgroup directory (a pod's, after its last container) in every controller.</summary>
+    /// <summary>The directory of a cgroup for listing its children: under the memory controller on v1, the one tree on v2.</summary>
+    public static string DirectoryOf(string cgroupRoot, string cgroupPath) =>
+        IsUnified(cgroupRoot) ? Path.Combine(cgroupRoot, cgroupPath.TrimStart('/')) : Path.Combine(cgroupRoot, "memory", cgroupPath.TrimStart('/'));
+
+    /// <summary>Removes a now-empty cgroup directory (a pod's, after its last container), in every controller on v1.</summary>
     public static void RemoveEmpty(string cgroupRoot, string cgroupPath)
     {
-        foreach (var controller in Directory.EnumerateDirectories(cgroupRoot))
+        var hierarchies = IsUnified(cgroupRoot) ? [cgroupRoot]
+            : Directory.EnumerateDirectories(cgroupRoot).Where(c => new DirectoryInfo(c).LinkTarget is null);
+        foreach (var hierarchy in hierarchies)
         {
-            var directory = Path.Combine(controller, cgroupPath.TrimStart('/'));
+            var directory = Path.Combine(hierarchy, cgroupPath.TrimStart('/'));
             try
             {
                 // rmdir on a cgroup succeeds despite its control files and fails while it has tasks or children.
-                if (Directory.Exists(directory) && new DirectoryInfo(controller).LinkTarget is null)
+                if (Directory.Exists(directory))
                     Directory.Delete(directory, recursive: false);
             }
             catch (IOException)
@@ -68,5 +95,17 @@ public static class CgroupStats
                 // Still in use (another container of the pod): leave it.
             }
         }
+    }
+
+    /// <summary>The value of a "key value" line of a flat-keyed cgroup file (cpu.stat, memory.stat, memory.events); 0 if absent.</summary>
+    internal static ulong Field(string text, string key)
+    {
+        foreach (var line in text.Split('\n'))
+        {
+            var space = line.IndexOf(' ', StringComparison.Ordinal);
+            if (space == key.Length && line.StartsWith(key, StringComparison.Ordinal) && ulong.TryParse(line.AsSpan(space + 1).Trim(), out var value))
+                return value;
+        }
+        return 0;
     }
 }

@@ -41,7 +41,7 @@ public sealed partial class RuncRuntime
             if (!removed.Contains(id))
                 removed.Add(id);
         }
-        var parent = Path.Combine(options.CgroupRoot, "memory", options.CgroupParent);
+        var parent = CgroupStats.DirectoryOf(options.CgroupRoot, options.CgroupParent);
         if (Directory.Exists(parent))
         {
             foreach (var pod in Directory.EnumerateDirectories(parent))

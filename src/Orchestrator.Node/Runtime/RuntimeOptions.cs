@@ -14,7 +14,7 @@ public sealed record RuntimeOptions
     /// <summary>Top cgroup under every controller; a container lands in /&lt;parent&gt;/&lt;pod&gt;/&lt;container&gt;.</summary>
     public string CgroupParent { get; init; } = "orchestrator";
 
-    /// <summary>Mount point of the cgroup v1 controllers.</summary>
+    /// <summary>Mount point of the cgroup controllers (v1 hierarchies or the unified v2 tree).</summary>
     public string CgroupRoot { get; init; } = "/sys/fs/cgroup";
 
     public long LogMaxBytes { get; init; } = 10 * 1024 * 1024;

@@ -36,9 +36,17 @@ public sealed class LocalNodeAgents(string dataDirectory, IReadOnlyList<LocalNod
             return $"{BusyboxImageBuilder.DefaultBinary} is missing (apt-get install busybox-static)";
         if (!File.Exists(LocalRegistry.Binary))
             return $"{LocalRegistry.Binary} is missing (apt-get install docker-registry)";
-        if (!Directory.Exists(Path.Combine(CgroupRoot, "memory")) || !Directory.Exists(Path.Combine(CgroupRoot, "cpuacct")))
-            return $"the runtime needs cgroup v1 controllers (memory, cpuacct) under {CgroupRoot}";
-        var probe = Path.Combine(CgroupRoot, "memory", $"orchestrator-probe-{Environment.ProcessId}");
+        if (CgroupStats.IsUnified(CgroupRoot))
+        {
+            var controllers = File.ReadAllText(Path.Combine(CgroupRoot, "cgroup.controllers")).Split(' ', StringSplitOptions.TrimEntries);
+            if (!controllers.Contains("memory") || !controllers.Contains("cpu"))
+                return $"the runtime needs the memory and cpu controllers in {CgroupRoot}/cgroup.controllers";
+        }
+        else if (!Directory.Exists(Path.Combine(CgroupRoot, "memory")) || !Directory.Exists(Path.Combine(CgroupRoot, "cpuacct")))
+        {
+            return $"the runtime needs cgroup controllers (v1 memory and cpuacct, or v2) under {CgroupRoot}";
+        }
+        var probe = CgroupStats.DirectoryOf(CgroupRoot, $"orchestrator-probe-{Environment.ProcessId}");
         try
         {
             Directory.CreateDirectory(probe);
