@@ -89,6 +89,12 @@ partial class ReplicatedStore
                 {
                     LogProposalRetry(command.Id, $"forward to {address}: {e.StatusCode}");
                 }
+                catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled)
+                {
+                    // gRPC reports our own cancellation (the caller went away, or the leader wait ran out) as an
+                    // RpcException: surface it as the cancellation it is.
+                    throw new OperationCanceledException(e.Status.Detail, e, deadline.Token);
+                }
             }
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !token.IsCancellationRequested)
