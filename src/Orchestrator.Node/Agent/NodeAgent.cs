@@ -47,7 +47,12 @@ public sealed partial class NodeAgent : IAsyncDisposable
         stop = CancellationTokenSource.CreateLinkedTokenSource(token);
         // Reported like kubelet's: source.component kubelet, source.host the node, so `kubectl describe pod` reads the same.
         events = new EventRecorder(client, "kubelet", clock, logger, options.NodeName);
-        runtimeOptions = new RuntimeOptions { RootDirectory = Path.Combine(options.RootDirectory, "runtime"), CgroupParent = options.CgroupParent };
+        runtimeOptions = new RuntimeOptions
+        {
+            RootDirectory = Path.Combine(options.RootDirectory, "runtime"),
+            CgroupParent = options.CgroupParent,
+            ShimCommand = options.ShimCommand,
+        };
         Runtime = new RuncRuntime(runtimeOptions, clock);
         Network = new PodNetwork(new PodNetworkOptions
         {

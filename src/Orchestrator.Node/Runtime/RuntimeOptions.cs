@@ -27,6 +27,24 @@ public sealed record RuntimeOptions
 
     public bool AllowOverlay { get; init; } = true;
 
+    /// <summary>
+    /// How to run the container shim: executable and leading arguments, to which `container-shim --bundle ...` is
+    /// appended (e.g. ["dotnet", "/path/orchestrator.dll"]). Null: this process's own executable, which must then be
+    /// the orchestrator (see <see cref="ResolveShimCommand"/>).
+    /// </summary>
+    public IReadOnlyList<string>? ShimCommand { get; init; }
+
+    /// <summary>The shim command, defaulting to the running orchestrator (its apphost, or `dotnet orchestrator.dll`).</summary>
+    public IReadOnlyList<string> ResolveShimCommand()
+    {
+        if (ShimCommand is { Count: > 0 })
+            return ShimCommand;
+        var entry = System.Reflection.Assembly.GetEntryAssembly();
+        if (entry?.GetName().Name != "orchestrator" || Environment.ProcessPath is not { } process)
+            throw new InvalidOperationException("RuntimeOptions.ShimCommand must name the orchestrator executable when the runtime runs in another program");
+        return Path.GetFileNameWithoutExtension(process) == "dotnet" ? [process, entry.Location] : [process];
+    }
+
     internal string ContainersDirectory => Path.Combine(RootDirectory, "containers");
     internal string LogsDirectory => Path.Combine(RootDirectory, "logs");
     internal string RuncRoot => RuncStateDirectory ?? Path.Combine(RootDirectory, "runc");
