@@ -24,8 +24,12 @@ public sealed class TestRuntime : IAsyncDisposable
         Runtime = new RuncRuntime(Options);
     }
 
-    /// <summary>The container shim: the orchestrator built beside the tests (the project references it).</summary>
-    public static IReadOnlyList<string> ShimCommand => ["dotnet", System.IO.Path.Combine(AppContext.BaseDirectory, "orchestrator.dll")];
+    /// <summary>
+    /// The container shim: the native one the orchestrator's build puts beside it, else the managed orchestrator built beside the tests (the project references it).
+    /// </summary>
+    public static IReadOnlyList<string> ShimCommand => RuntimeOptions.FindNativeShim() is { } native
+        ? [native]
+        : ["dotnet", System.IO.Path.Combine(AppContext.BaseDirectory, "orchestrator.dll")];
 
     public BusyboxRootfs Image { get; }
     public RuntimeOptions Options { get; }

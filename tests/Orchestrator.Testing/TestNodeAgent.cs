@@ -54,8 +54,12 @@ public sealed class TestNodeAgent : IAsyncDisposable
         return agent;
     }
 
-    /// <summary>The container shim: the orchestrator built beside this assembly (see ReplicaProcess).</summary>
-    public static IReadOnlyList<string> ShimCommand => ["dotnet", Path.Combine(AppContext.BaseDirectory, "orchestrator.dll")];
+    /// <summary>
+    /// The container shim: the native one the orchestrator's build puts beside it, else the managed orchestrator built beside this assembly (see ReplicaProcess).
+    /// </summary>
+    public static IReadOnlyList<string> ShimCommand => RuntimeOptions.FindNativeShim() is { } native
+        ? [native]
+        : ["dotnet", System.IO.Path.Combine(AppContext.BaseDirectory, "orchestrator.dll")];
 
     /// <summary>
     /// Stops the agent as a crash would: no more heartbeats, lease renewals or status, its containers keep running

@@ -36,7 +36,7 @@ public sealed record NodeAgentOptions
     /// <summary>Netns name prefix; tests use a unique one.</summary>
     public string NamespacePrefix { get; init; } = "orch-";
 
-    /// <summary>How to run the per-container shim (<see cref="Runtime.RuntimeOptions.ShimCommand"/>); null: this orchestrator executable.</summary>
+    /// <summary>How to run the per-container shim (<see cref="Runtime.RuntimeOptions.ShimCommand"/>); null: the native shim beside this program, else this orchestrator executable.</summary>
     public IReadOnlyList<string>? ShimCommand { get; init; }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Orchestrator.Node.Runtime;
 
@@ -41,8 +42,6 @@ public static class ContainerShim
     /// <summary>The command-line word the shim runs under, also how a live shim is recognised in /proc.</summary>
     public const string CommandName = "container-shim";
 
-    internal static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
-
     /// <summary>Runs the container to its end; returns the shim's exit code (0 once the exit is recorded).</summary>
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public static async Task<int> RunAsync(ContainerShimOptions options)
@@ -56,7 +55,7 @@ public static class ContainerShim
         {
             WriteAtomically(Path.Combine(options.Bundle, PidFile), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
             var exit = await SuperviseAsync(options).ConfigureAwait(false);
-            WriteAtomically(Path.Combine(options.Bundle, ExitFile), JsonSerializer.Serialize(exit, Json));
+            WriteAtomically(Path.Combine(options.Bundle, ExitFile), JsonSerializer.Serialize(exit, ContainerShimJson.Default.ContainerExit));
             return 0;
         }
         catch (Exception e)
@@ -131,3 +130,8 @@ public static class ContainerShim
         }
     }
 }
+
+/// <summary>The exit file's serializer, generated at compile time: the native (AOT) shim has no reflection-based JSON.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(ContainerExit))]
+internal sealed partial class ContainerShimJson : JsonSerializerContext;

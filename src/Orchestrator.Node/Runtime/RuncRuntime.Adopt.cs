@@ -44,7 +44,7 @@ public sealed partial class RuncRuntime
         try
         {
             var file = Path.Combine(bundle, RecordFile);
-            return File.Exists(file) ? JsonSerializer.Deserialize<ContainerRecord>(File.ReadAllText(file), ContainerShim.Json) : null;
+            return File.Exists(file) ? JsonSerializer.Deserialize<ContainerRecord>(File.ReadAllText(file), Json) : null;
         }
         catch (Exception e) when (e is IOException or JsonException)
         {

@@ -25,6 +25,9 @@ public sealed partial class RuncRuntime : IAsyncDisposable
     private readonly ConcurrentDictionary<string, RuncContainer> containers = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource watching = new();
 
+    /// <summary>The bundle's record of a container (<see cref="ContainerRecord"/>).</summary>
+    internal static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
+
     /// <summary>How often a container's exit file is looked for: the delay between an exit and its report.</summary>
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
@@ -70,7 +73,7 @@ public sealed partial class RuncRuntime : IAsyncDisposable
             var container = new RuncContainer(config.Id, config.PodId, bundle, cgroupPath, LogPath(config.Id), clock.GetUtcNow());
             // What a later runtime needs to adopt the container; written before the shim, so a bundle without it has none.
             ContainerShim.WriteAtomically(Path.Combine(bundle, RecordFile),
-                JsonSerializer.Serialize(new ContainerRecord(config.Id, config.PodId, container.StartedAt), ContainerShim.Json));
+                JsonSerializer.Serialize(new ContainerRecord(config.Id, config.PodId, container.StartedAt), Json));
             container.Shim = StartShim(shimCommand, container);
             container.ShimPid = container.Shim.Id;
             containers[config.Id] = container;
@@ -176,7 +179,7 @@ public sealed partial class RuncRuntime : IAsyncDisposable
     {
         try
         {
-            return File.Exists(file) ? JsonSerializer.Deserialize<ContainerExit>(File.ReadAllText(file), ContainerShim.Json) : null;
+            return File.Exists(file) ? JsonSerializer.Deserialize(File.ReadAllText(file), ContainerShimJson.Default.ContainerExit) : null;
         }
         catch (Exception e) when (e is IOException or JsonException)
         {
