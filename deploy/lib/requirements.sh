@@ -1,13 +1,18 @@
 # Sourced by deploy/*.sh: installs the Debian packages a command needs when they are missing.
 # Uses apt-get as root, or through sudo when there is one.
 
-# ensure_tools "tool:package" ...: installs each package whose tool is not on PATH.
+# ensure_tools "tool:package" ...: installs each package whose tool is not on PATH. A tool with a slash is a file
+# the package installs (for packages without a program, e.g. /usr/include/zlib.h:zlib1g-dev).
 ensure_tools() {
   local missing=() pair tool package
   for pair in "$@"; do
     tool=${pair%%:*}
     package=${pair#*:}
-    command -v "$tool" >/dev/null 2>&1 || missing+=("$package")
+    if [[ $tool == */* ]]; then
+      [ -e "$tool" ] || missing+=("$package")
+    else
+      command -v "$tool" >/dev/null 2>&1 || missing+=("$package")
+    fi
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   local run=()

@@ -1,14 +1,17 @@
+using System.Globalization;
 using Orchestrator.Client;
+using Orchestrator.Node.Runtime;
+using Orchestrator.Testing;
 using Xunit;
 
 namespace Orchestrator.Node.Agent.Tests;
 
-/// <summary>An agent that restarts finds its pods again: orphaned containers are removed and started afresh.</summary>
+/// <summary>Containers outlive an agent restart under their shims: the new agent adopts them, running or exited meanwhile.</summary>
 [Collection(AgentCollection.Name)]
 public sealed class AgentRestartTests(AgentFixture fixture)
 {
     [Fact]
-    public async Task After_an_agent_restart_pods_run_again_with_a_higher_restartCount()
+    public async Task After_an_agent_restart_a_running_container_keeps_its_process_and_restartCount()
     {
         var ns = await fixture.NamespaceAsync();
         var marker = "marker-" + Guid.NewGuid().ToString("N")[..10];
@@ -16,15 +19,48 @@ public sealed class AgentRestartTests(AgentFixture fixture)
         var before = await fixture.WaitPodAsync(ns, "survivor", p => JsonFields.Str(p, "status", "phase") == "Running"
             && JsonFields.Str(JsonFields.Condition(p, "Ready"), "status") == "True");
         var pids = await AgentFixture.WaitPidsAsync(marker);
+        var uid = JsonFields.Str(before, "metadata", "uid");
 
         await fixture.RestartAgentAsync();
 
-        var after = await fixture.WaitPodAsync(ns, "survivor", p =>
-            JsonFields.IntOrNull(JsonFields.Objects(p, "status", "containerStatuses").First(), "restartCount") >= 1
-            && JsonFields.Str(JsonFields.Condition(p, "Ready"), "status") == "True");
+        // The new agent watches the very container the old one started...
+        var adopted = Assert.Single(fixture.Agent.Runtime.List(), c => c.PodId == uid);
+        Assert.Equal(ContainerState.Running, adopted.State);
+        // ...and after a few syncs and status updates has neither restarted nor reported it lost.
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        var after = await fixture.WaitPodAsync(ns, "survivor", _ => true);
+        var status = JsonFields.Objects(after, "status", "containerStatuses").First();
+        var was = JsonFields.Objects(before, "status", "containerStatuses").First();
+        Assert.Equal(0, JsonFields.IntOrNull(status, "restartCount"));
+        Assert.Equal("True", JsonFields.Str(JsonFields.Condition(after, "Ready"), "status"));
+        Assert.Equal(JsonFields.Str(was, "containerID"), JsonFields.Str(status, "containerID"));
+        Assert.Equal(JsonFields.Str(was, "state", "running", "startedAt"), JsonFields.Str(status, "state", "running", "startedAt"));
+        Assert.Null(JsonFields.Obj(status, "lastState", "terminated"));
         Assert.Equal(JsonFields.Str(before, "status", "podIP"), JsonFields.Str(after, "status", "podIP"));
-        Assert.Equal("ContainerStatusUnknown",
-            JsonFields.Str(JsonFields.Objects(after, "status", "containerStatuses").First(), "lastState", "terminated", "reason"));
+        Assert.Equal(pids.Order(), AgentFixture.Pids(marker).Order());
+    }
+
+    [Fact]
+    public async Task A_container_that_exits_while_the_agent_is_down_is_reported_with_its_exit_code_and_restarted()
+    {
+        var ns = await fixture.NamespaceAsync();
+        var marker = "marker-" + Guid.NewGuid().ToString("N")[..10];
+        await fixture.Client.CreateAsync(ApiResource.Pods, ns, fixture.Pod("leaver", $"trap 'exit 7' TERM; while true; do sleep 0.2; done; echo {marker}"));
+        await fixture.WaitPodAsync(ns, "leaver", p => JsonFields.Str(JsonFields.Condition(p, "Ready"), "status") == "True");
+        var pids = await AgentFixture.WaitPidsAsync(marker);
+
+        await fixture.First.StopAsync();
+        foreach (var pid in pids)
+            await ExternalCommand.RunAsync("kill", ["-TERM", pid.ToString(CultureInfo.InvariantCulture)], CancellationToken.None);
+        await Eventually.HoldsAsync(() => Task.FromResult(!AgentFixture.Pids(marker).Intersect(pids).Any()), TimeSpan.FromSeconds(10));
+        await fixture.RestartAgentAsync();
+
+        var after = await fixture.WaitPodAsync(ns, "leaver", p =>
+            JsonFields.IntOrNull(JsonFields.Objects(p, "status", "containerStatuses").First(), "restartCount") == 1
+            && JsonFields.Str(JsonFields.Condition(p, "Ready"), "status") == "True");
+        var status = JsonFields.Objects(after, "status", "containerStatuses").First();
+        Assert.Equal(7, JsonFields.IntOrNull(status, "lastState", "terminated", "exitCode"));
+        Assert.Equal("Error", JsonFields.Str(status, "lastState", "terminated", "reason"));
         await AgentFixture.WaitPidsAsync(marker, notAmong: [.. pids]);
     }
 }

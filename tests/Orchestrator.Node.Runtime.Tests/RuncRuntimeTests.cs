@@ -176,6 +176,55 @@ public sealed class RuncRuntimeTests
     }
 
     [Fact]
+    public async Task A_container_outlives_its_runtime_and_a_new_runtime_adopts_it()
+    {
+        await using var host = new TestRuntime();
+        var started = await host.Runtime.CreateAndStartAsync(
+            host.Container("survivor", "sh", "-c", "i=0; while [ ! -e /tmp/stop ]; do echo tick $i; i=$((i+1)); sleep 0.1; done; exit 7"), TestRuntime.Timeout());
+        await host.Runtime.CreateAndStartAsync(host.Container("brief", "sh", "-c", "sleep 1; echo bye; exit 4"), TestRuntime.Timeout());
+        await WaitForLogAsync(host, "survivor", "tick 1");
+
+        // The agent goes away: nobody watches the containers, their shims keep them running and logging.
+        await host.Runtime.DisposeAsync();
+        await WaitForLogAsync(host, "survivor", "tick 20");
+        await WaitForFileAsync(Path.Combine(host.Options.RootDirectory, "containers", "brief", ContainerShim.ExitFile));
+
+        await using var adopter = new RuncRuntime(host.Options);
+        var adopted = (await adopter.AdoptAsync(TestRuntime.Timeout())).ToDictionary(c => c.Id);
+        Assert.Empty(await adopter.CleanUpOrphansAsync(TestRuntime.Timeout()));
+        Assert.Equal(ContainerState.Running, adopted["survivor"].State);
+        Assert.Equal(started.Pid, adopted["survivor"].Pid);
+        Assert.Equal(started.StartedAt, adopted["survivor"].StartedAt);
+        Assert.Equal((ContainerState.Exited, 4), (adopted["brief"].State, adopted["brief"].ExitCode));
+        Assert.Contains(" stdout F bye", await File.ReadAllTextAsync(adopter.LogPath("brief")));
+
+        // Exec and the exit go through the new runtime as if it had started the container.
+        using var execError = new MemoryStream();
+        var touched = await adopter.ExecAsync("survivor", ["sh", "-c", "echo > /tmp/stop"], null, Stream.Null, execError, TestRuntime.Timeout());
+        Assert.True(touched == 0, Encoding.UTF8.GetString(execError.ToArray()));
+        var exit = await adopter.WaitAsync("survivor", TestRuntime.Timeout());
+        Assert.Equal(7, exit.ExitCode);
+        await adopter.DeleteAsync("survivor", removeLogs: true, TestRuntime.Timeout());
+        await adopter.DeleteAsync("brief", removeLogs: true, TestRuntime.Timeout());
+        Assert.Empty(Directory.EnumerateDirectories(Path.Combine(host.Options.RootDirectory, "containers")));
+        Assert.Empty(Process.GetProcesses().Where(p => ContainerShim.IsAlive(p.Id, "survivor") || ContainerShim.IsAlive(p.Id, "brief")));
+    }
+
+    [Fact]
+    public async Task A_container_whose_shim_died_is_reported_killed()
+    {
+        await using var host = new TestRuntime();
+        await host.Runtime.CreateAndStartAsync(host.Container("unshimmed", "sleep", "300"), TestRuntime.Timeout());
+        var shim = int.Parse(await File.ReadAllTextAsync(Path.Combine(host.Options.RootDirectory, "containers", "unshimmed", ContainerShim.PidFile)));
+
+        Process.GetProcessById(shim).Kill();
+
+        var exit = await host.Runtime.WaitAsync("unshimmed", TestRuntime.Timeout());
+        Assert.Equal(137, exit.ExitCode);
+        await host.Runtime.DeleteAsync("unshimmed", removeLogs: true, TestRuntime.Timeout());
+    }
+
+    [Fact]
     public async Task Volumes_are_bind_mounted_and_the_image_stays_untouched()
     {
         await using var host = new TestRuntime();
@@ -206,6 +255,17 @@ public sealed class RuncRuntimeTests
         using var input = stdin is null ? null : new MemoryStream(Encoding.UTF8.GetBytes(stdin));
         var code = await host.Runtime.ExecAsync(id, command, input, output, error, TestRuntime.Timeout());
         return (code, Encoding.UTF8.GetString(output.ToArray()), Encoding.UTF8.GetString(error.ToArray()));
+    }
+
+    private static async Task WaitForFileAsync(string path)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!File.Exists(path))
+        {
+            if (watch.Elapsed > TimeSpan.FromSeconds(20))
+                throw new TimeoutException($"{path} never appeared");
+            await Task.Delay(50);
+        }
     }
 
     private static async Task WaitForLogAsync(TestRuntime host, string id, string text)

@@ -4,7 +4,7 @@ namespace Orchestrator.Node.Runtime.Tests;
 
 /// <summary>
 /// A runtime with its own root directory, runc state directory and cgroup parent, so a test sees only its
-/// own containers; disposing deletes every container, cgroup and file it made.
+/// own containers; disposing deletes every container, shim, cgroup and file it made.
 /// </summary>
 public sealed class TestRuntime : IAsyncDisposable
 {
@@ -19,9 +19,17 @@ public sealed class TestRuntime : IAsyncDisposable
             CgroupParent = name,
             LogMaxBytes = 64 * 1024,
             LogMaxFiles = 3,
+            ShimCommand = ShimCommand,
         };
         Runtime = new RuncRuntime(Options);
     }
+
+    /// <summary>
+    /// The container shim: the native one the orchestrator's build puts beside it, else the managed orchestrator built beside the tests (the project references it).
+    /// </summary>
+    public static IReadOnlyList<string> ShimCommand => RuntimeOptions.FindNativeShim() is { } native
+        ? [native]
+        : ["dotnet", System.IO.Path.Combine(AppContext.BaseDirectory, "orchestrator.dll")];
 
     public BusyboxRootfs Image { get; }
     public RuntimeOptions Options { get; }
@@ -42,6 +50,9 @@ public sealed class TestRuntime : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Runtime.DisposeAsync();
+        // Containers outlive the runtime under their shims: one that watches none of them removes them all.
+        await using (var sweeper = new RuncRuntime(Options))
+            await sweeper.CleanUpOrphansAsync(CancellationToken.None);
         // The pod cgroups are gone with their containers; the per-test parent goes now.
         CgroupStats.RemoveEmpty(Options.CgroupRoot, "/" + Options.CgroupParent);
         Directory.Delete(Options.RootDirectory, recursive: true);

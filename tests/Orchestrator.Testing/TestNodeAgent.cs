@@ -8,7 +8,7 @@ namespace Orchestrator.Testing;
 /// <summary>
 /// A real node agent in the test process with its own root directory, bridge, pod range (10.251.X.0/24), cgroup
 /// parent and netns prefix, so several can share the host with each other and with a real node. Short timings.
-/// Disposal kills its containers and removes every namespace, bridge, cgroup and file it made.
+/// Disposal kills its containers and their shims and removes every namespace, bridge, cgroup and file it made.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class TestNodeAgent : IAsyncDisposable
@@ -47,6 +47,7 @@ public sealed class TestNodeAgent : IAsyncDisposable
             StatusUpdateInterval = TimeSpan.FromSeconds(2),
             LeaseRenewInterval = TimeSpan.FromSeconds(2),
             PodResyncInterval = TimeSpan.FromSeconds(1),
+            ShimCommand = ShimCommand,
         };
         var agent = new TestNodeAgent(client, options);
         await agent.StartAgentAsync(token);
@@ -54,7 +55,15 @@ public sealed class TestNodeAgent : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops the agent as a crash would: no more heartbeats, lease renewals or status, its containers keep running.
+    /// The container shim: the native one the orchestrator's build puts beside it, else the managed orchestrator built beside this assembly (see ReplicaProcess).
+    /// </summary>
+    public static IReadOnlyList<string> ShimCommand => RuntimeOptions.FindNativeShim() is { } native
+        ? [native]
+        : ["dotnet", System.IO.Path.Combine(AppContext.BaseDirectory, "orchestrator.dll")];
+
+    /// <summary>
+    /// Stops the agent as a crash would: no more heartbeats, lease renewals or status, its containers keep running
+    /// under their shims.
     /// </summary>
     public async Task StopAsync()
     {
@@ -67,15 +76,15 @@ public sealed class TestNodeAgent : IAsyncDisposable
 
     /// <summary>
     /// Starts a fresh agent on the same state (after <see cref="StopAsync"/> or a running one, which is stopped first):
-    /// it removes the containers the old one left as orphans and starts the pods' containers again.
+    /// it adopts the containers the old one left running (or that exited meanwhile) and carries on with them.
     /// </summary>
     public async Task RestartAsync(CancellationToken token = default)
     {
         await StopAsync();
-        await StartAgentAsync(token);
-        // The old runtime's containers are gone (orphans the new agent removed); this only releases its log writers.
+        // The old runtime stops watching first, as a dead agent would; its containers stay for the new one.
         if (stopped is not null)
             await stopped.Runtime.DisposeAsync();
+        await StartAgentAsync(token);
         stopped = null;
     }
 
@@ -91,13 +100,19 @@ public sealed class TestNodeAgent : IAsyncDisposable
         var network = (Agent ?? stopped)?.Network;
         if (Agent is not null)
             await Agent.DisposeAsync();
-        // Agents leave pods running when they stop (like kubelet); the test kills them.
+        // Agents leave pods running when they stop (like kubelet): a runtime that watches none of them kills them all,
+        // shims included.
         foreach (var agent in new[] { Agent, stopped })
         {
             if (agent is not null)
                 await agent.Runtime.DisposeAsync();
         }
         Agent = stopped = null;
+        if (Directory.Exists(Path.Combine(Options.RootDirectory, "runtime")))
+        {
+            await using var sweeper = new RuncRuntime(new RuntimeOptions { RootDirectory = Path.Combine(Options.RootDirectory, "runtime"), CgroupParent = Options.CgroupParent });
+            await sweeper.CleanUpOrphansAsync(CancellationToken.None);
+        }
         foreach (var line in (await ExternalCommand.RunAsync("ip", ["netns", "list"], CancellationToken.None)).StandardOutput.Split('\n'))
         {
             var name = line.Split(' ')[0];

@@ -14,8 +14,9 @@ namespace Orchestrator.Node.Agent;
 /// <summary>
 /// A real kubelet: registers its Node, keeps it Ready and its Lease renewed, and runs the pods bound to it as
 /// runc containers in their own network namespaces. It talks to the cluster only through <see cref="KubeClient"/>.
-/// Stopping the agent stops its loops but not the pods' containers, as with kubelet; the next start cleans up
-/// what the runtime can no longer supervise (<see cref="RuncRuntime.CleanUpOrphansAsync"/>) and restarts it.
+/// Stopping the agent stops its loops but not the pods' containers, as with kubelet: each runs under its own shim.
+/// The next start adopts them (<see cref="RuncRuntime.AdoptAsync"/>), running or exited meanwhile, and removes what
+/// the runtime can no longer supervise (<see cref="RuncRuntime.CleanUpOrphansAsync"/>) or no pod claims.
 /// With <see cref="NodeAgentOptions.StopPodsOnExit"/> it takes its pods down with it (NodeAgent.Shutdown.cs).
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -47,7 +48,12 @@ public sealed partial class NodeAgent : IAsyncDisposable
         stop = CancellationTokenSource.CreateLinkedTokenSource(token);
         // Reported like kubelet's: source.component kubelet, source.host the node, so `kubectl describe pod` reads the same.
         events = new EventRecorder(client, "kubelet", clock, logger, options.NodeName);
-        runtimeOptions = new RuntimeOptions { RootDirectory = Path.Combine(options.RootDirectory, "runtime"), CgroupParent = options.CgroupParent };
+        runtimeOptions = new RuntimeOptions
+        {
+            RootDirectory = Path.Combine(options.RootDirectory, "runtime"),
+            CgroupParent = options.CgroupParent,
+            ShimCommand = options.ShimCommand,
+        };
         Runtime = new RuncRuntime(runtimeOptions, clock);
         Network = new PodNetwork(new PodNetworkOptions
         {
@@ -91,9 +97,11 @@ public sealed partial class NodeAgent : IAsyncDisposable
 
     private async Task InitializeAsync(CancellationToken token)
     {
+        // Containers outlive the agent through their shims: take back those still supervised, remove the rest.
+        var adopted = await Runtime.AdoptAsync(token).ConfigureAwait(false);
         var orphans = await Runtime.CleanUpOrphansAsync(token).ConfigureAwait(false);
-        if (orphans.Count > 0)
-            logger.LogInformation("removed {Count} containers left by an earlier run; their pods are started again", orphans.Count);
+        if (adopted.Count > 0 || orphans.Count > 0)
+            logger.LogInformation("adopted {Adopted} containers left by an earlier run, removed {Removed} it could no longer supervise", adopted.Count, orphans.Count);
         await Network.EnsureBridgeAsync(token).ConfigureAwait(false);
         host = await HostFacts.ReadAsync(token).ConfigureAwait(false);
         var specs = new ContainerSpecs(client);
@@ -105,8 +113,34 @@ public sealed partial class NodeAgent : IAsyncDisposable
         await EnsureLeaseAsync(uid, token).ConfigureAwait(false);
         pods.Start();
         await pods.WaitForSyncAsync(token).ConfigureAwait(false);
+        await RemoveUnclaimedAsync(adopted, token).ConfigureAwait(false);
         running = Task.WhenAll(events.RunAsync(2, token), RenewLeaseLoopAsync(token), StatusLoopAsync(token), SampleStatsLoopAsync(token));
         logger.LogInformation("node {Node} registered with {Cpus} cpus, {Memory} bytes; pod range {Cidr}", options.NodeName, host.Cpus, host.MemoryBytes, options.PodCidr);
+    }
+
+    /// <summary>
+    /// Once the informer synced, every pod bound here has its worker, which claimed its own adopted containers
+    /// (<see cref="PodWorker.Adopted"/>): the others belong to pods deleted while the agent was down, or are
+    /// superseded attempts, and go.
+    /// </summary>
+    private async Task RemoveUnclaimedAsync(IReadOnlyList<ContainerStatus> adopted, CancellationToken token)
+    {
+        foreach (var container in adopted)
+        {
+            if (workers.TryGetValue(container.PodId, out var worker) && worker.Adopted.Contains(container.Id))
+                continue;
+            if (Runtime.GetStatus(container.Id) is null)
+                continue;
+            try
+            {
+                await Runtime.DeleteAsync(container.Id, removeLogs: false, token).ConfigureAwait(false);
+                logger.LogInformation("removed container {Container}: no pod bound to this node claims it", container.Id);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "could not remove unclaimed container {Container}", container.Id);
+            }
+        }
     }
 
     private ValueTask OnPodAsync(InformerEvent change, CancellationToken token)

@@ -36,6 +36,9 @@ public sealed record NodeAgentOptions
     /// <summary>Netns name prefix; tests use a unique one.</summary>
     public string NamespacePrefix { get; init; } = "orch-";
 
+    /// <summary>How to run the per-container shim (<see cref="Runtime.RuntimeOptions.ShimCommand"/>); null: the native shim beside this program, else this orchestrator executable.</summary>
+    public IReadOnlyList<string>? ShimCommand { get; init; }
+
     /// <summary>
     /// What stopping the agent does to its pods. False (kubelet's way): their containers keep running and the next start
     /// cleans up and restarts them. True (`orchestrator up`, which owns its nodes): their containers are stopped within

@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Client;
+using Orchestrator.Node.Runtime;
 
 namespace Orchestrator.Node.Agent;
 
@@ -16,6 +18,7 @@ internal sealed partial class PodWorker
     private readonly PodWorkerContext context;
     private readonly Channel<bool> wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly List<ContainerSlot> slots;
+    private readonly HashSet<string> adopted = new(StringComparer.Ordinal);
     private JsonObject latest;
     private volatile bool removed;
     private PodSandbox? sandbox;
@@ -106,23 +109,36 @@ internal sealed partial class PodWorker
         }
     }
 
-    /// <summary>After an agent restart, carry restart counts over from the status the pod already has.</summary>
+    /// <summary>Containers the runtime adopted after an agent restart that this worker took back (the latest run of each slot).</summary>
+    public IReadOnlySet<string> Adopted => adopted;
+
+    /// <summary>
+    /// After an agent restart: carry restart counts over from the status the pod already has, and take back each
+    /// slot's container the runtime adopted (it kept running under its shim, or exited meanwhile and is reaped by the
+    /// next sync with its real exit). A container reported running that the runtime no longer has was lost.
+    /// </summary>
     private void Adopt(JsonObject pod)
     {
         startTime = JsonFields.Time(pod, "status", "startTime");
-        foreach (var status in JsonFields.Objects(pod, "status", "containerStatuses"))
+        var specs = JsonFields.Objects(pod, "spec", "containers").ToDictionary(c => JsonFields.Str(c, "name"), StringComparer.Ordinal);
+        foreach (var slot in slots)
         {
-            var slot = slots.FirstOrDefault(s => s.Name == JsonFields.Str(status, "name"));
-            if (slot is null)
-                continue;
-            slot.RestartCount = (int)(JsonFields.IntOrNull(status, "restartCount") ?? 0);
-            slot.Attempts = slot.RestartCount + 1;
-            if (JsonFields.Obj(status, "state", "terminated") is { } terminated)
-                slot.LastTermination = (JsonObject)terminated.DeepClone();
-            else if (JsonFields.Obj(status, "state", "running") is { } running)
+            var status = JsonFields.Objects(pod, "status", "containerStatuses").FirstOrDefault(s => JsonFields.Str(s, "name") == slot.Name);
+            if (status is not null)
             {
-                // Its process died with the previous agent (orphans are removed at start): report it as kubelet does
-                // for a lost container, then let the restart policy decide.
+                slot.RestartCount = (int)(JsonFields.IntOrNull(status, "restartCount") ?? 0);
+                slot.Attempts = slot.RestartCount + 1;
+                if (JsonFields.Obj(status, "state", "terminated") is { } terminated)
+                    slot.LastTermination = (JsonObject)terminated.DeepClone();
+                else if (JsonFields.Obj(status, "lastState", "terminated") is { } last)
+                    slot.LastTermination = (JsonObject)last.DeepClone();
+            }
+            if (AdoptContainer(slot, status, specs.GetValueOrDefault(slot.Name)))
+                continue;
+            if (status is not null && JsonFields.Obj(status, "state", "running") is { } running)
+            {
+                // Its shim and process are gone (orphans are removed at start): report it as kubelet does for a lost
+                // container, then let the restart policy decide.
                 var now = context.Clock.GetUtcNow();
                 slot.LastTermination = new JsonObject
                 {
@@ -143,5 +159,39 @@ internal sealed partial class PodWorker
             foreach (var slot in slots)
                 slot.Done = true;
         }
+    }
+
+    /// <summary>Takes the slot's latest adopted container ({uid}-{name}-{attempt}) as its current one; false if there is none.</summary>
+    private bool AdoptContainer(ContainerSlot slot, JsonObject? status, JsonObject? spec)
+    {
+        var prefix = $"{Uid}-{slot.Name}-";
+        ContainerStatus? container = null;
+        var attempt = -1;
+        foreach (var candidate in context.Runtime.List())
+        {
+            if (candidate.PodId == Uid && candidate.Id.StartsWith(prefix, StringComparison.Ordinal)
+                && int.TryParse(candidate.Id.AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > attempt)
+                (container, attempt) = (candidate, n);
+        }
+        if (container is null)
+            return false;
+        adopted.Add(container.Id);
+        // Attempt n is the slot's (n+1)th start, so restartCount n unless the posted status knew of more.
+        slot.Attempts = Math.Max(slot.Attempts, attempt + 1);
+        slot.RestartCount = Math.Max(slot.RestartCount, attempt);
+        slot.RuntimeId = slot.LastRuntimeId = container.Id;
+        slot.StartedAt = container.StartedAt;
+        if (spec is not null)
+            ResetProbes(spec, slot);
+        if (status is not null && JsonFields.StrOrNull(status, "containerID") == "runc://" + container.Id)
+        {
+            // The probes' last verdicts, as posted: a ready container stays ready across the agent restart.
+            slot.ImageId = JsonFields.StrOrNull(status, "imageID") ?? "";
+            slot.Ready = status["ready"]?.GetValue<bool>() ?? slot.Ready;
+            slot.Started = status["started"]?.GetValue<bool>() ?? slot.Started;
+        }
+        slot.Exit = context.Runtime.WaitAsync(container.Id, CancellationToken.None);
+        _ = slot.Exit.ContinueWith(_ => Wake(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return true;
     }
 }

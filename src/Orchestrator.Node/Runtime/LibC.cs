@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Orchestrator.Node.Runtime;
 
-/// <summary>The two mount syscalls the runtime makes itself (overlay root filesystems), through libc.</summary>
+/// <summary>The syscalls the runtime makes itself (overlay mounts, the container shim's session), through libc.</summary>
 internal static partial class LibC
 {
     /// <summary>MNT_DETACH: lazy unmount, so a process still holding a file open does not block cleanup.</summary>
@@ -13,4 +13,7 @@ internal static partial class LibC
 
     [LibraryImport("libc", EntryPoint = "umount2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Unmount(string target, int flags);
+
+    [LibraryImport("libc", EntryPoint = "setsid", SetLastError = true)]
+    public static partial int SetSid();
 }

@@ -20,5 +20,15 @@ public sealed partial class RuncRuntime
 
         [LoggerMessage(EventId = 5104, Level = LogLevel.Information, Message = "Removed container {Id} left by a previous agent run")]
         public static partial void OrphanRemoved(ILogger logger, string id);
+    
+
+        [LoggerMessage(EventId = 5105, Level = LogLevel.Warning, Message = "The shim of container {Id} died without recording its exit; reported as killed (137)")]
+        public static partial void ShimLost(ILogger logger, string id);
+
+        [LoggerMessage(EventId = 5106, Level = LogLevel.Warning, Message = "Could not read the exit file {File}")]
+        public static partial void BadExitFile(ILogger logger, string file, Exception error);
+
+        [LoggerMessage(EventId = 5107, Level = LogLevel.Information, Message = "Adopted container {Id} left by a previous agent run ({State})")]
+        public static partial void Adopted(ILogger logger, string id, ContainerState state);
     }
 }

@@ -1,9 +1,14 @@
+using System.Diagnostics;
+
 namespace Orchestrator.Node.Runtime;
 
 public sealed partial class RuncRuntime
 {
     /// <summary>Bound on waiting for a SIGKILLed container to be reaped; only a stuck kernel exceeds it.</summary>
     private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>Bound on a shim's own exit after its container's: it only waits for the output pipes (5 s at most) and writes a file.</summary>
+    private static readonly TimeSpan ShimExitWait = TimeSpan.FromSeconds(7);
 
     /// <summary>
     /// Graceful termination as kubelet does it: SIGTERM to the container's init, then SIGKILL once
@@ -39,7 +44,7 @@ public sealed partial class RuncRuntime
 
     /// <summary>
     /// Removes the container: `runc delete -f` (kills it if still running and removes its cgroup), waits for
-    /// the run process, unmounts the overlay, removes the bundle and, unless kept, the logs; then the pod's
+    /// its exit and its shim, unmounts the overlay, removes the bundle and, unless kept, the logs; then the pod's
     /// cgroup if this was its last container.
     /// </summary>
     public async Task DeleteAsync(string containerId, bool removeLogs, CancellationToken cancellationToken)
@@ -50,13 +55,44 @@ public sealed partial class RuncRuntime
             throw new ExternalCommandException($"runc delete -f {containerId}", result);
         await container.Exited.WaitAsync(KillWait, clock, cancellationToken).ConfigureAwait(false);
         await container.Monitor.ConfigureAwait(false);
-        await container.Log.DisposeAsync().ConfigureAwait(false);
-        container.Runc.Dispose();
+        // The shim exits right after writing the exit file; it must be gone before its bundle is.
+        await StopShimAsync(container.Id, container.ShimPid, container.Shim, cancellationToken).ConfigureAwait(false);
+        container.Shim?.Dispose();
         RemoveBundle(container.BundleDirectory);
         if (removeLogs)
             RemoveLogs(containerId);
-        CgroupStats.RemoveEmpty(options.CgroupRoot, $"/{options.CgroupParent}/{container.Config.PodId}");
+        CgroupStats.RemoveEmpty(options.CgroupRoot, $"/{options.CgroupParent}/{container.PodId}");
         containers.TryRemove(containerId, out _);
+    }
+
+    /// <summary>Waits (bounded) for a shim to end on its own, then kills it: a shim outliving its container has nothing left to do.</summary>
+    private async Task StopShimAsync(string containerId, int? pid, Process? shim, CancellationToken cancellationToken)
+    {
+        if (pid is not { } shimPid)
+            return;
+        var deadline = clock.GetUtcNow() + ShimExitWait;
+        while (shim is { } child ? !child.HasExited : ContainerShim.IsAlive(shimPid, containerId))
+        {
+            if (clock.GetUtcNow() > deadline)
+            {
+                try
+                {
+                    if (shim is not null)
+                        shim.Kill();
+                    else
+                    {
+                        using var target = Process.GetProcessById(shimPid);
+                        target.Kill();
+                    }
+                }
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+                {
+                    // Already exited.
+                }
+                return;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(20), clock, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Deletes a container's log files, rotated ones included.</summary>

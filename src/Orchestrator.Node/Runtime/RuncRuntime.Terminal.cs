@@ -83,7 +83,7 @@ public sealed partial class RuncRuntime
     {
         var spec = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(container.BundleDirectory, "config.json"), cancellationToken).ConfigureAwait(false));
         if (spec?["process"] is not JsonObject process)
-            throw new InvalidOperationException($"the bundle of container {container.Config.Id} has no process");
+            throw new InvalidOperationException($"the bundle of container {container.Id} has no process");
         process["args"] = new JsonArray([.. command.Select(a => (JsonNode?)JsonValue.Create(a))]);
         process["terminal"] = true;
         process["consoleSize"] = new JsonObject { ["height"] = size.Rows, ["width"] = size.Columns };

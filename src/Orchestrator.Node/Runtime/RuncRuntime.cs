@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
@@ -8,10 +9,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Orchestrator.Node.Runtime;
 
 /// <summary>
-/// Runs containers with runc, the way a CRI runtime would but in-process: each container is a foreground
-/// `runc run --keep` child whose stdout and stderr the runtime copies into a CRI-format log and whose exit
-/// status is the container's. --keep leaves the stopped container (and its cgroup) in place until Delete,
-/// so the OOM flag and a "previous" log can still be read after exit.
+/// Runs containers with runc, the way a CRI runtime would: each container is a foreground `runc run --keep`
+/// under a shim process of its own session (<see cref="ContainerShim"/>) that copies its stdout and stderr into a
+/// CRI-format log and records its exit in the bundle, so containers outlive this object and the agent; a later
+/// runtime on the same root adopts them (RuncRuntime.Adopt.cs). --keep leaves the stopped container (and its
+/// cgroup) in place until Delete, so the OOM flag and a "previous" log can still be read after exit.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed partial class RuncRuntime : IAsyncDisposable
@@ -21,6 +23,16 @@ public sealed partial class RuncRuntime : IAsyncDisposable
     private readonly ILogger logger;
     private readonly bool swapAccounting;
     private readonly ConcurrentDictionary<string, RuncContainer> containers = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource watching = new();
+
+    /// <summary>The bundle's record of a container (<see cref="ContainerRecord"/>).</summary>
+    internal static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
+
+    /// <summary>How often a container's exit file is looked for: the delay between an exit and its report.</summary>
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The container's id, pod and start time in its bundle, for a runtime that adopts it.</summary>
+    private const string RecordFile = "container.json";
 
     public RuncRuntime(RuntimeOptions options, TimeProvider? clock = null, ILogger<RuncRuntime>? logger = null)
     {
@@ -39,7 +51,7 @@ public sealed partial class RuncRuntime : IAsyncDisposable
     /// <summary>Where a container's current log file is (rotated ones carry .1, .2, ...).</summary>
     public string LogPath(string containerId) => Path.Combine(options.LogsDirectory, containerId + ".log");
 
-    /// <summary>Builds the bundle, starts `runc run` and returns once runc reports the container process started.</summary>
+    /// <summary>Builds the bundle, starts the container's shim (which runs `runc run`) and returns once the container's process started.</summary>
     /// <exception cref="ContainerStartException">runc failed before the container's process ran.</exception>
     public async Task<ContainerStatus> CreateAndStartAsync(ContainerConfig config, CancellationToken cancellationToken)
     {
@@ -47,21 +59,23 @@ public sealed partial class RuncRuntime : IAsyncDisposable
         ValidateName(config.PodId, "pod id");
         if (containers.ContainsKey(config.Id))
             throw new InvalidOperationException($"container {config.Id} already exists");
+        var shimCommand = options.ResolveShimCommand();
         var bundle = Path.Combine(options.ContainersDirectory, config.Id);
         if (Directory.Exists(bundle))
             throw new InvalidOperationException($"a bundle for {config.Id} is left over; delete the container first");
         Directory.CreateDirectory(bundle);
         var cgroupPath = CgroupPath(config.PodId, config.Id);
-        ContainerLogWriter? log = null;
         try
         {
             var rootfs = ContainerRootfs.Create(config.ImageRootfs, bundle, options.AllowOverlay);
             var spec = OciSpecBuilder.Build(config, rootfs.Path, cgroupPath, swapAccounting);
             await File.WriteAllTextAsync(Path.Combine(bundle, "config.json"), OciSpecBuilder.Serialize(spec), cancellationToken).ConfigureAwait(false);
-            var logPath = LogPath(config.Id);
-            log = new ContainerLogWriter(logPath, options.LogMaxBytes, options.LogMaxFiles, clock);
-            var runc = StartRunc(bundle, config.Id);
-            var container = new RuncContainer(config, bundle, cgroupPath, logPath, log, runc, clock.GetUtcNow());
+            var container = new RuncContainer(config.Id, config.PodId, bundle, cgroupPath, LogPath(config.Id), clock.GetUtcNow());
+            // What a later runtime needs to adopt the container; written before the shim, so a bundle without it has none.
+            ContainerShim.WriteAtomically(Path.Combine(bundle, RecordFile),
+                JsonSerializer.Serialize(new ContainerRecord(config.Id, config.PodId, container.StartedAt), Json));
+            container.Shim = StartShim(shimCommand, container);
+            container.ShimPid = container.Shim.Id;
             containers[config.Id] = container;
             container.Monitor = MonitorAsync(container);
             container.Pid = await WaitForStartAsync(container, cancellationToken).ConfigureAwait(false);
@@ -70,9 +84,7 @@ public sealed partial class RuncRuntime : IAsyncDisposable
         }
         catch (Exception) when (!containers.ContainsKey(config.Id))
         {
-            // Failed before runc ran: nothing but the bundle and the log writer to undo.
-            if (log is not null)
-                await log.DisposeAsync().ConfigureAwait(false);
+            // Failed before the shim ran: nothing but the bundle to undo.
             RemoveBundle(bundle);
             throw;
         }
@@ -87,14 +99,31 @@ public sealed partial class RuncRuntime : IAsyncDisposable
 
     public IReadOnlyList<ContainerStatus> List() => containers.Values.Select(c => c.Status()).ToArray();
 
-    private Process StartRunc(string bundle, string id)
+    /// <summary>
+    /// Starts `SHIM container-shim ...` with pipes for its stdio that we close at once: it must not hold the agent's
+    /// output (a reader of the agent would never see EOF) and writes nothing but files. It makes its own session.
+    /// </summary>
+    private Process StartShim(IReadOnlyList<string> command, RuncContainer container)
     {
-        var info = RuncStartInfo();
-        foreach (var argument in new[] { "--log", Path.Combine(bundle, "runc.log"), "--log-format", "json", "run", "--keep", "--bundle", bundle, "--pid-file", Path.Combine(bundle, "pid"), id })
+        var info = new ProcessStartInfo(command[0])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in command.Skip(1))
             info.ArgumentList.Add(argument);
-        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start runc");
-        // The container reads EOF on stdin, as with kubelet when stdin is not requested.
+        foreach (var argument in new[] { ContainerShim.CommandName, "--bundle", container.BundleDirectory, "--id", container.Id,
+                     "--log", container.LogPath, "--runc", options.RuncPath, "--runc-root", options.RuncRoot,
+                     "--log-max-bytes", options.LogMaxBytes.ToString(CultureInfo.InvariantCulture),
+                     "--log-max-files", options.LogMaxFiles.ToString(CultureInfo.InvariantCulture),
+                     "--cgroup-root", options.CgroupRoot, "--cgroup-path", container.CgroupPath })
+            info.ArgumentList.Add(argument);
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the container shim");
         process.StandardInput.Close();
+        process.StandardOutput.Close();
+        process.StandardError.Close();
         return process;
     }
 
@@ -112,25 +141,51 @@ public sealed partial class RuncRuntime : IAsyncDisposable
         return info;
     }
 
-    /// <summary>Copies output into the log until runc exits and records the exit; never throws.</summary>
+    /// <summary>
+    /// Polls (every 100 ms) for the shim's exit file; a shim gone without one counts as a kill (137), as kubelet
+    /// reports a container it lost. Ends at the exit or when the runtime is disposed; never throws.
+    /// </summary>
     private async Task MonitorAsync(RuncContainer container)
     {
-        var stdout = container.Log.CopyAsync(container.Runc.StandardOutput.BaseStream, "stdout", CancellationToken.None);
-        var stderr = container.Log.CopyAsync(container.Runc.StandardError.BaseStream, "stderr", CancellationToken.None);
+        var exitFile = Path.Combine(container.BundleDirectory, ContainerShim.ExitFile);
+        while (!watching.IsCancellationRequested)
+        {
+            var alive = container.ShimAlive();
+            // Read after the liveness check: a shim that died has written its file before, or never will.
+            if (ReadExit(exitFile) is { } exit)
+            {
+                container.SetExited(exit);
+                Log.Exited(logger, container.Id, exit.ExitCode, exit.OomKilled);
+                return;
+            }
+            if (!alive)
+            {
+                container.SetExited(new ContainerExit(137, clock.GetUtcNow(), false));
+                Log.ShimLost(logger, container.Id);
+                return;
+            }
+            try
+            {
+                await Task.Delay(PollInterval, clock, watching.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private ContainerExit? ReadExit(string file)
+    {
         try
         {
-            await container.Runc.WaitForExitAsync().ConfigureAwait(false);
-            // The pipes close when the last process of the container is gone, which with a pid namespace is its init.
-            await Task.WhenAll(stdout, stderr).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            return File.Exists(file) ? JsonSerializer.Deserialize(File.ReadAllText(file), ContainerShimJson.Default.ContainerExit) : null;
         }
-        catch (Exception e)
+        catch (Exception e) when (e is IOException or JsonException)
         {
-            Log.LogCopyFailed(logger, container.Config.Id, e);
+            Log.BadExitFile(logger, file, e);
+            return null;
         }
-        var code = container.Runc.ExitCode;
-        var oom = code == 137 && CgroupStats.WasOomKilled(options.CgroupRoot, container.CgroupPath);
-        container.SetExited(new ContainerExit(code, clock.GetUtcNow(), oom));
-        Log.Exited(logger, container.Config.Id, code, oom);
     }
 
     /// <summary>runc writes --pid-file once the container's process runs; an exit without it is a failed start.</summary>
@@ -147,7 +202,10 @@ public sealed partial class RuncRuntime : IAsyncDisposable
             {
                 if (File.Exists(pidFile))
                     return null;
-                throw new ContainerStartException(container.Config.Id, RuncError(container.BundleDirectory));
+                var shimError = Path.Combine(container.BundleDirectory, ContainerShim.ErrorFile);
+                throw new ContainerStartException(container.Id, File.Exists(shimError)
+                    ? "the container shim failed: " + (await File.ReadAllTextAsync(shimError, cancellationToken).ConfigureAwait(false)).Split('\n')[0]
+                    : RuncError(container.BundleDirectory));
             }
             try
             {
@@ -156,7 +214,7 @@ public sealed partial class RuncRuntime : IAsyncDisposable
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new ContainerStartException(container.Config.Id, $"runc did not start it within {options.StartTimeout}");
+                throw new ContainerStartException(container.Id, $"runc did not start it within {options.StartTimeout}");
             }
         }
     }
@@ -200,19 +258,13 @@ public sealed partial class RuncRuntime : IAsyncDisposable
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")]
     private static partial Regex NamePattern();
 
-    /// <summary>Stops (SIGKILL, no grace) and deletes every container; for agent shutdown in tests.</summary>
+    /// <summary>
+    /// Stops watching. Containers and their shims keep running (a later runtime on the same root adopts them,
+    /// <see cref="AdoptAsync"/>); to remove them, delete them or run <see cref="CleanUpOrphansAsync"/> from another runtime.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        foreach (var id in containers.Keys.ToArray())
-        {
-            try
-            {
-                await DeleteAsync(id, removeLogs: false, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                Log.CleanupFailed(logger, id, e);
-            }
-        }
+        await watching.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(containers.Values.Select(c => c.Monitor)).ConfigureAwait(false);
     }
 }

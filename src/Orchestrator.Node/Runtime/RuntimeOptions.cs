@@ -27,6 +27,39 @@ public sealed record RuntimeOptions
 
     public bool AllowOverlay { get; init; } = true;
 
+    /// <summary>
+    /// How to run the container shim: executable and leading arguments, to which `container-shim --bundle ...` is
+    /// appended (e.g. ["dotnet", "/path/orchestrator.dll"]). Null: the native shim beside this program, else this
+    /// process's own executable, which must then be the orchestrator (see <see cref="ResolveShimCommand"/>).
+    /// </summary>
+    public IReadOnlyList<string>? ShimCommand { get; init; }
+
+    /// <summary>The native (AOT) shim's file name; the build puts it beside orchestrator.dll (src/Orchestrator.Shim).</summary>
+    public const string NativeShimName = "orchestrator-shim";
+
+    /// <summary>The native shim beside the running program, or null where it was not built (no AOT toolchain).</summary>
+    public static string? FindNativeShim()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, NativeShimName);
+        return File.Exists(path) ? path : null;
+    }
+
+    /// <summary>
+    /// The shim command: <see cref="ShimCommand"/>, else the native shim (it starts in milliseconds), else the
+    /// running orchestrator (its apphost, or `dotnet orchestrator.dll`) with its managed `container-shim` command.
+    /// </summary>
+    public IReadOnlyList<string> ResolveShimCommand()
+    {
+        if (ShimCommand is { Count: > 0 })
+            return ShimCommand;
+        if (FindNativeShim() is { } native)
+            return [native];
+        var entry = System.Reflection.Assembly.GetEntryAssembly();
+        if (entry?.GetName().Name != "orchestrator" || Environment.ProcessPath is not { } process)
+            throw new InvalidOperationException("RuntimeOptions.ShimCommand must name the orchestrator executable when the runtime runs in another program");
+        return Path.GetFileNameWithoutExtension(process) == "dotnet" ? [process, entry.Location] : [process];
+    }
+
     internal string ContainersDirectory => Path.Combine(RootDirectory, "containers");
     internal string LogsDirectory => Path.Combine(RootDirectory, "logs");
     internal string RuncRoot => RuncStateDirectory ?? Path.Combine(RootDirectory, "runc");
