@@ -30,7 +30,9 @@ public sealed class KubeletCluster : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await Kubelet.DisposeAsync();
+        // Also after a failed InitializeAsync (xunit still disposes): the replicas must not outlive the test run.
+        if (Kubelet is not null)
+            await Kubelet.DisposeAsync();
         await ControlPlane.DisposeAsync();
     }
 

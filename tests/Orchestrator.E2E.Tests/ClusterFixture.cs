@@ -15,7 +15,11 @@ public sealed class ClusterFixture : IAsyncLifetime
         Kubectl = Kubectl.For(Cluster);
     }
 
-    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        if (Cluster is not null)
+            await Cluster.DisposeAsync();
+    }
 
     public string Context(int replica) => $"replica-{replica}";
 

@@ -52,7 +52,8 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        Client.Dispose();
+        // Also after a failed InitializeAsync (xunit still disposes): nothing this fixture started may outlive it.
+        Client?.Dispose();
         foreach (var process in nodeProcesses)
         {
             if (!process.HasExited)
@@ -62,7 +63,8 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
             }
             process.Dispose();
         }
-        await Cluster.DisposeAsync();
+        if (Cluster is not null)
+            await Cluster.DisposeAsync();
     }
 
     public async Task<string> OkAsync(string context, params string[] args)

@@ -17,7 +17,11 @@ public sealed class FailoverTests : IAsyncLifetime
         kubectl = Kubectl.For(cluster);
     }
 
-    public async Task DisposeAsync() => await cluster.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        if (cluster is not null)
+            await cluster.DisposeAsync();
+    }
 
     [Fact]
     public async Task KubectlWritesKeepSucceedingAcrossALeaderKill()

@@ -24,7 +24,8 @@ public sealed class ApiFixture : IAsyncLifetime
     {
         foreach (var client in clients)
             client.Dispose();
-        await Cluster.DisposeAsync();
+        if (Cluster is not null)
+            await Cluster.DisposeAsync();
     }
 
     /// <summary>The client of replica 1, 2 or 3.</summary>
