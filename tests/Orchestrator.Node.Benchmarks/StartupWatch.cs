@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Orchestrator.Client;
-using Orchestrator.Client.Watching;
+using Orchestrator.Testing;
 
 namespace Orchestrator.Node.Benchmarks;
 
@@ -27,34 +27,16 @@ public sealed class StartupWatch(KubeClient client, string ns, string resourceVe
         ([.. bound.Where(b => sent.ContainsKey(b.Key)).Select(b => b.Value - sent[b.Key])],
          [.. running.Where(r => sent.ContainsKey(r.Key)).Select(r => r.Value - sent[r.Key])]);
 
-    public async Task RunAsync(CancellationToken token)
-    {
-        var version = resourceVersion;
-        while (!token.IsCancellationRequested && !done.Task.IsCompleted)
+    public Task RunAsync(CancellationToken token) =>
+        client.WatchUntilAsync(ApiResource.Pods, ns, resourceVersion, pod =>
         {
-            try
-            {
-                var options = new WatchOptions { ResourceVersion = version, TimeoutSeconds = 600 };
-                await foreach (var change in client.WatchAsync(ApiResource.Pods, ns, options, token))
-                {
-                    version = change.ResourceVersion ?? version;
-                    if (change.Type is not (WatchEventTypes.Added or WatchEventTypes.Modified))
-                        continue;
-                    var name = JsonFields.Name(change.Object);
-                    var now = clock.Elapsed;
-                    if (!string.IsNullOrEmpty(JsonFields.StrOrNull(change.Object, "spec", "nodeName")))
-                        bound.TryAdd(name, now);
-                    if (JsonFields.Str(change.Object, "status", "phase") == "Running" && running.TryAdd(name, now) && running.Count == expected)
-                    {
-                        done.TrySetResult();
-                        return;
-                    }
-                }
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                Console.Error.WriteLine($"  watch restarted: {e.Message}");
-            }
-        }
-    }
+            var name = JsonFields.Name(pod);
+            var now = clock.Elapsed;
+            if (!string.IsNullOrEmpty(JsonFields.StrOrNull(pod, "spec", "nodeName")))
+                bound.TryAdd(name, now);
+            if (JsonFields.Str(pod, "status", "phase") != "Running" || !running.TryAdd(name, now) || running.Count != expected)
+                return false;
+            done.TrySetResult();
+            return true;
+        }, token);
 }

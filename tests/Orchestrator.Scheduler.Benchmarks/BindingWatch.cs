@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Orchestrator.Client;
-using Orchestrator.Client.Watching;
+using Orchestrator.Testing;
 
 namespace Orchestrator.Scheduler.Benchmarks;
 
@@ -19,36 +19,18 @@ public sealed class BindingWatch(KubeClient client, string ns, string resourceVe
 
     public Task AllBound => done.Task;
 
-    public async Task RunAsync(Stopwatch clock, CancellationToken token)
-    {
-        var version = resourceVersion;
-        while (!token.IsCancellationRequested && !done.Task.IsCompleted)
+    public Task RunAsync(Stopwatch clock, CancellationToken token) =>
+        client.WatchUntilAsync(ApiResource.Pods, ns, resourceVersion, pod =>
         {
-            try
+            if (string.IsNullOrEmpty(JsonFields.StrOrNull(pod, "spec", "nodeName")))
+                return false;
+            lock (bound)
             {
-                var options = new WatchOptions { ResourceVersion = version, TimeoutSeconds = 600 };
-                await foreach (var change in client.WatchAsync(ApiResource.Pods, ns, options, token))
-                {
-                    version = change.ResourceVersion ?? version;
-                    if (change.Type is not (WatchEventTypes.Added or WatchEventTypes.Modified))
-                        continue;
-                    if (string.IsNullOrEmpty(JsonFields.StrOrNull(change.Object, "spec", "nodeName")))
-                        continue;
-                    lock (bound)
-                    {
-                        if (bound.Add(JsonFields.Name(change.Object)) && bound.Count == expected)
-                        {
-                            AllBoundAt = clock.Elapsed;
-                            done.TrySetResult();
-                            return;
-                        }
-                    }
-                }
+                if (!bound.Add(JsonFields.Name(pod)) || bound.Count != expected)
+                    return false;
+                AllBoundAt = clock.Elapsed;
+                done.TrySetResult();
+                return true;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                Console.Error.WriteLine($"  watch restarted: {e.Message}");
-            }
-        }
-    }
+        }, token);
 }

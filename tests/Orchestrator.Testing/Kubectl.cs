@@ -26,29 +26,8 @@ public sealed class Kubectl(string kubeconfig, string home)
         return new Kubectl(cluster.KubeconfigPath, home);
     }
 
-    public async Task<KubectlResult> RunAsync(string context, IEnumerable<string> args, string? stdin = null, TimeSpan? timeout = null)
-    {
-        using var process = Process.Start(StartInfo(context, args, stdin is not null))!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteAsync(stdin);
-            process.StandardInput.Close();
-        }
-        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            return new KubectlResult(-1, await output, await error + $"\n(kubectl timed out after {timeout ?? TimeSpan.FromSeconds(60)})");
-        }
-        return new KubectlResult(process.ExitCode, await output, await error);
-    }
+    public Task<KubectlResult> RunAsync(string context, IEnumerable<string> args, string? stdin = null, TimeSpan? timeout = null) =>
+        RunToEndAsync(StartInfo(context, args, stdin is not null), stdin, timeout, "kubectl");
 
     public Task<KubectlResult> RunAsync(string context, params string[] args) => RunAsync(context, (IEnumerable<string>)args);
 
@@ -78,10 +57,28 @@ public sealed class Kubectl(string kubeconfig, string home)
         // -q no banner, -e kubectl's exit code, -c the command; the typescript itself is not wanted.
         foreach (var arg in new[] { "-qec", command, "/dev/null" })
             info.ArgumentList.Add(arg);
+        // Nothing is typed: stdin stays open (and empty) until kubectl exits.
+        return await RunToEndAsync(info, stdin: null, timeout, "kubectl on a terminal");
+
+        static string Quote(string arg) => "'" + arg.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+    }
+
+    /// <summary>
+    /// Runs the process to its end within <paramref name="timeout"/> (60 s unless given; then it is killed and the result
+    /// says so). <paramref name="stdin"/>, when given, is written and closed; a redirected stdin without it is closed at the end.
+    /// </summary>
+    private static async Task<KubectlResult> RunToEndAsync(ProcessStartInfo info, string? stdin, TimeSpan? timeout, string what)
+    {
+        var limit = timeout ?? TimeSpan.FromSeconds(60);
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+            process.StandardInput.Close();
+        }
+        using var deadline = new CancellationTokenSource(limit);
         try
         {
             await process.WaitForExitAsync(deadline.Token);
@@ -90,15 +87,14 @@ public sealed class Kubectl(string kubeconfig, string home)
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
-            return new KubectlResult(-1, await output, await error + $"\n(kubectl on a terminal timed out after {timeout ?? TimeSpan.FromSeconds(60)})");
+            return new KubectlResult(-1, await output, await error + $"\n({what} timed out after {limit})");
         }
         finally
         {
-            process.StandardInput.Close();
+            if (info.RedirectStandardInput)
+                process.StandardInput.Close();
         }
         return new KubectlResult(process.ExitCode, await output, await error);
-
-        static string Quote(string arg) => "'" + arg.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
     }
 
     /// <summary>Starts a long-running kubectl (get -w) whose output lines are collected until it is disposed.</summary>

@@ -10,7 +10,7 @@ namespace Orchestrator.Testing;
 /// </summary>
 public sealed class TestRegistry : IAsyncDisposable
 {
-    public const string Binary = "/usr/bin/docker-registry";
+    public const string Binary = Orchestrator.Server.Hosting.LocalRegistry.Binary;
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
@@ -77,20 +77,8 @@ public sealed class TestRegistry : IAsyncDisposable
     {
         Directory.CreateDirectory(StorageDirectory);
         var config = Path.Combine(directory, "config.yml");
-        await File.WriteAllTextAsync(config, $"""
-            version: 0.1
-            log:
-              level: warn
-              accesslog:
-                disabled: true
-            storage:
-              filesystem:
-                rootdirectory: {StorageDirectory}
-              delete:
-                enabled: true
-            http:
-              addr: {Address}
-            """, token);
+        // Deletes allowed: tests remove blobs and manifests to exercise the pull path's failures.
+        await Orchestrator.Server.Hosting.LocalRegistry.WriteConfigAsync(config, StorageDirectory, Address, allowDeletes: true, token);
         var info = new ProcessStartInfo(Binary)
         {
             RedirectStandardOutput = true,

@@ -30,7 +30,13 @@ public sealed class LocalRegistry(string dataDirectory, string address)
         var storage = Path.Combine(Root, "storage");
         Directory.CreateDirectory(storage);
         var config = Path.Combine(Root, "config.yml");
-        await File.WriteAllTextAsync(config, $"""
+        await WriteConfigAsync(config, storage, address, allowDeletes: false, token);
+        await LocalProcesses.StartAsync([Binary, "serve", config], LogPath, PidFile, token);
+    }
+
+    /// <summary>docker-registry's config: quiet log, filesystem storage, plain HTTP on <paramref name="address"/>.</summary>
+    public static Task WriteConfigAsync(string path, string storageDirectory, string address, bool allowDeletes, CancellationToken token) =>
+        File.WriteAllTextAsync(path, $"""
             version: 0.1
             log:
               level: warn
@@ -38,12 +44,12 @@ public sealed class LocalRegistry(string dataDirectory, string address)
                 disabled: true
             storage:
               filesystem:
-                rootdirectory: {storage}
+                rootdirectory: {storageDirectory}
+              delete:
+                enabled: {(allowDeletes ? "true" : "false")}
             http:
               addr: {address}
             """, token);
-        await LocalProcesses.StartAsync([Binary, "serve", config], LogPath, PidFile, token);
-    }
 
     /// <summary>Waits until /v2/ answers, then pushes busybox under each tag that does not already name this very image.</summary>
     public async Task WaitAndSeedAsync(CancellationToken token)
