@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Client;
@@ -25,6 +24,7 @@ public sealed partial class Scheduler
             await context.Client.CreateSubresourceAsync(ApiResource.Pods, requirements.Namespace, requirements.Name, "binding", binding, token: token)
                 .ConfigureAwait(false);
             Interlocked.Increment(ref bound);
+            queue.Delete(requirements.Key);
             events.Normal(pod, "Scheduled", $"Successfully assigned {requirements.Key} to {node}");
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -36,10 +36,13 @@ public sealed partial class Scheduler
         {
             lock (cache.Gate)
                 cache.ForgetAssumed(requirements.Key);
-            if (e is KubeApiException { Code: 404 })
-                return; // deleted meanwhile
-            if (e is KubeApiException { Code: 409 } conflict && conflict.Message.Contains("already assigned", StringComparison.Ordinal))
-                return; // bound by someone else; the informer brings the real placement
+            if (e is KubeApiException { Code: 404 }
+                || (e is KubeApiException { Code: 409 } conflict && conflict.Message.Contains("already assigned", StringComparison.Ordinal)))
+            {
+                // Deleted meanwhile, or bound by someone else (the informer brings the real placement).
+                queue.Delete(requirements.Key);
+                return;
+            }
             logger.LogWarning(e, "binding {Pod} to {Node} failed; retrying", requirements.Key, node);
             queue.AddBackoff(requirements.Key);
         }
@@ -51,10 +54,9 @@ public sealed partial class Scheduler
 
     private async Task ReportUnschedulableAsync(ControllerContext context, JsonObject pod, string message, CancellationToken token)
     {
+        // One event per failed attempt, as kube-scheduler: the recorder folds repeats into a count and rate-limits them.
         events.Warning(pod, "FailedScheduling", message);
-        var current = JsonFields.Objects(pod, "status", "conditions").FirstOrDefault(c => JsonFields.Str(c, "type") == "PodScheduled");
-        if (current is not null && JsonFields.Str(current, "status") == "False" && JsonFields.Str(current, "reason") == "Unschedulable"
-            && JsonFields.Str(current, "message") == message)
+        if (IsMarkedUnschedulable(pod, message))
             return;
         var updated = (JsonObject)pod.DeepClone();
         var status = updated["status"] as JsonObject ?? [];
@@ -68,7 +70,7 @@ public sealed partial class Scheduler
             conditions.Add(condition);
         }
         if (JsonFields.Str(condition, "status") != "False")
-            condition["lastTransitionTime"] = context.Clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            condition["lastTransitionTime"] = JsonFields.Timestamp(context.Clock.GetUtcNow());
         condition["status"] = "False";
         condition["reason"] = "Unschedulable";
         condition["message"] = message;
@@ -87,4 +89,14 @@ public sealed partial class Scheduler
             logger.LogDebug(e, "could not mark {Pod} unschedulable", QueueController.KeyOf(pod));
         }
     }
+
+    /// <summary>
+    /// Whether the pod already says PodScheduled=False/Unschedulable with this message: writing it again would
+    /// change nothing (kube keeps lastTransitionTime when the status stays), so it is not sent.
+    /// </summary>
+    internal static bool IsMarkedUnschedulable(JsonObject pod, string message) =>
+        JsonFields.Condition(pod, "PodScheduled") is { } current
+        && JsonFields.Str(current, "status") == "False"
+        && JsonFields.Str(current, "reason") == "Unschedulable"
+        && JsonFields.Str(current, "message") == message;
 }

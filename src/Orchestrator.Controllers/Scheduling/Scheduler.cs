@@ -14,7 +14,7 @@ namespace Orchestrator.Controllers.Scheduling;
 /// through pods/binding in the background, with up to <see cref="SchedulerOptions.BindingsInFlight"/>
 /// bindings in flight. Decisions are sequential (so they never double-book) and cheap; the network is
 /// concurrent. A pod that fits nowhere gets PodScheduled=False/Unschedulable and a FailedScheduling event,
-/// and is retried when nodes or pods change.
+/// and waits in <see cref="SchedulingQueue"/> until a node or pod change could make it fit (at most 5 minutes).
 /// </summary>
 public sealed partial class Scheduler(SchedulerOptions options) : IController
 {
@@ -36,7 +36,7 @@ public sealed partial class Scheduler(SchedulerOptions options) : IController
 
     public void Register(ControllerContext context)
     {
-        queue = new SchedulingQueue(context.Clock);
+        queue = new SchedulingQueue(context.Clock, options);
         logger = context.LoggerFactory.CreateLogger<Scheduler>();
         events = new EventRecorder(context.Client, DefaultSchedulerName, context.Clock, logger);
         pods = context.Informers.For(ApiResource.Pods);
@@ -47,7 +47,7 @@ public sealed partial class Scheduler(SchedulerOptions options) : IController
     public async Task RunAsync(ControllerContext context, CancellationToken token)
     {
         var recorder = events.RunAsync(2, token);
-        var flush = FlushPeriodicallyAsync(context.Clock, token);
+        var flush = queue.RunAsync(token);
         try
         {
             await ScheduleLoopAsync(context, token).ConfigureAwait(false);
@@ -80,6 +80,7 @@ public sealed partial class Scheduler(SchedulerOptions options) : IController
             var pod = pods.Get(ns, name);
             if (pod is null || !IsPending(pod))
             {
+                queue.Delete(key);
                 slots.Release();
                 continue;
             }
@@ -89,7 +90,9 @@ public sealed partial class Scheduler(SchedulerOptions options) : IController
             {
                 if (cache.Contains(key))
                 {
-                    // Already assumed: its binding is in flight.
+                    // Assumed by an earlier binding still in flight (of a namesake: this pod's own is settled
+                    // before it can be handed out again); try again once that one is settled.
+                    queue.AddBackoff(key);
                     slots.Release();
                     continue;
                 }
@@ -116,19 +119,6 @@ public sealed partial class Scheduler(SchedulerOptions options) : IController
         _ = task.ContinueWith(t => inFlight.TryRemove(t, out _), TaskScheduler.Default);
     }
 
-    private async Task FlushPeriodicallyAsync(TimeProvider clock, CancellationToken token)
-    {
-        using var timer = new PeriodicTimer(options.UnschedulableFlushInterval, clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(token).ConfigureAwait(false))
-                queue.MoveAllToActive();
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
     private void OnNode(InformerEvent change)
     {
         lock (cache.Gate)
@@ -138,8 +128,8 @@ public sealed partial class Scheduler(SchedulerOptions options) : IController
             else
                 cache.SetNode(change.Object);
         }
-        if (change.Type != InformerEventType.Deleted)
-            queue.MoveAllToActive();
+        if (change.Type != InformerEventType.Deleted && NodeChanges.MayMakePodsFit(change.Previous, change.Object))
+            queue.MoveAllToActiveOrBackoff();
     }
 
     private void OnPod(InformerEvent change)
@@ -154,7 +144,7 @@ public sealed partial class Scheduler(SchedulerOptions options) : IController
             lock (cache.Gate)
                 freed = cache.RemovePod(key);
             if (freed)
-                queue.MoveAllToActive();
+                queue.MoveAllToActiveOrBackoff();
             return;
         }
         if (!string.IsNullOrEmpty(nodeName))
@@ -171,9 +161,10 @@ public sealed partial class Scheduler(SchedulerOptions options) : IController
         }
         // Our own status write on an unschedulable pod must not make it spin: only a changed spec
         // (or labels, which decide its owner group) sends it back before the cluster changes.
-        if (change.Previous is { } previous && queue.IsUnschedulable(key) && SameSchedulingInput(previous, pod))
-            return;
-        queue.Add(key);
+        if (change.Previous is { } previous && !SameSchedulingInput(previous, pod))
+            queue.Update(key);
+        else
+            queue.Add(key);
     }
 
     /// <summary>Unbound, ours, not being deleted.</summary>

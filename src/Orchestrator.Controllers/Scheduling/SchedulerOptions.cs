@@ -9,6 +9,16 @@ public sealed record SchedulerOptions
     /// </summary>
     public int BindingsInFlight { get; init; } = 32;
 
-    /// <summary>How often pods that fit nowhere are retried even if nothing seemed to change (kube: 5 min cap; shorter here).</summary>
-    public TimeSpan UnschedulableFlushInterval { get; init; } = TimeSpan.FromSeconds(15);
+    /// <summary>Backoff after a pod's first failed attempt; it doubles with each further attempt (kube: podInitialBackoffSeconds).</summary>
+    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The cap of the backoff (kube: podMaxBackoffSeconds).</summary>
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The longest a pod that fits nowhere waits for a cluster change before it is tried again anyway
+    /// (kube: --pod-max-in-unschedulable-pods-duration). Every retry of a pod costs an event, so with no
+    /// nodes at all this bounds the scheduler's own writes to about one per pod per 5 minutes.
+    /// </summary>
+    public TimeSpan MaxInUnschedulable { get; init; } = TimeSpan.FromMinutes(5);
 }
