@@ -26,11 +26,13 @@ public static class ServerCommand
         var join = new Option<bool>("--join") { Description = "Start with no members and wait to be added to a running cluster." };
         var snapshotEvery = new Option<long>("--snapshot-every") { Description = "Applied entries between snapshots.", DefaultValueFactory = _ => 50_000 };
         var watchWindow = new Option<int>("--watch-window") { Description = "Recent events kept for watches.", DefaultValueFactory = _ => 100_000 };
+        var maxMutating = new Option<int>("--max-mutating-requests-inflight") { Description = "Mutating requests run at once on this replica; more get 429 with Retry-After.", DefaultValueFactory = _ => 200 };
+        var maxReadOnly = new Option<int>("--max-requests-inflight") { Description = "Read-only requests run at once on this replica (watches not counted); more get 429.", DefaultValueFactory = _ => 400 };
         var logLevel = new Option<string>("--log-level") { Description = "Trace, Debug, Information, Warning, Error.", DefaultValueFactory = _ => "Warning" };
 
         var command = new Command("server", "Run one API server replica.")
         {
-            data, raft, grpc, api, pki, serviceCidr, controllers, leaseDuration, renewDeadline, retryPeriod, nodeGrace, tolerationSeconds, lbPool, peers, join, snapshotEvery, watchWindow, logLevel,
+            data, raft, grpc, api, pki, serviceCidr, controllers, leaseDuration, renewDeadline, retryPeriod, nodeGrace, tolerationSeconds, lbPool, peers, join, snapshotEvery, watchWindow, maxMutating, maxReadOnly, logLevel,
         };
         command.SetAction((result, token) =>
         {
@@ -65,6 +67,8 @@ public static class ServerCommand
                 SnapshotEvery = result.GetValue(snapshotEvery),
                 WatchWindowEvents = result.GetValue(watchWindow),
                 LogLevel = result.GetValue(logLevel)!,
+                MaxMutatingRequestsInflight = Math.Max(1, result.GetValue(maxMutating)),
+                MaxRequestsInflight = Math.Max(1, result.GetValue(maxReadOnly)),
             };
             return ReplicaHost.RunAsync(options, token);
         });

@@ -30,6 +30,7 @@ public static class ReplicaHost
         using var serving = pki.IssueServerCertificate(["localhost", Dns.GetHostName()], [IPAddress.Loopback, IPAddress.IPv6Loopback, options.ApiEndpoint.Address]);
         using var metrics = new StoreMetrics();
         using var apiMetrics = new ApiMetrics();
+        using var inflight = new InflightLimits(options.MaxMutatingRequestsInflight, options.MaxRequestsInflight, apiMetrics);
         // Built before the store starts, so the first leader change and early proposals are counted.
         using var meterProvider = OpenTelemetry.Sdk.CreateMeterProviderBuilder()
             .AddMeter(StoreMetrics.MeterName, ApiMetrics.MeterName)
@@ -80,9 +81,11 @@ public static class ReplicaHost
         builder.Services.AddSingleton(new ServiceIpAllocator(options.ServiceCidr));
         builder.Services.AddSingleton<StrategyTable>();
         builder.Services.AddSingleton<Nodes.NodeConnections>(); // its client certificate is issued once, from the PKI above
+        builder.Services.AddSingleton<WatchLines>();
         builder.Services.AddSingleton<ResourceHandler>();
         builder.Services.AddSingleton<Nodes.MetricsEndpoint>();
         builder.Services.AddSingleton<OpenApiEndpoint>();
+        builder.Services.AddSingleton(inflight);
         builder.Services.AddSingleton<ApiDispatcher>();
         builder.Services.AddSingleton<ClientAuthentication>();
         builder.Services.AddSingleton(options);

@@ -29,6 +29,12 @@ public sealed record ServerOptions
 
     public string LogLevel { get; init; } = "Warning";
 
+    /// <summary>Mutating requests this replica runs at once before it answers 429 (kube's --max-mutating-requests-inflight).</summary>
+    public int MaxMutatingRequestsInflight { get; init; } = 200;
+
+    /// <summary>Read-only requests this replica runs at once before it answers 429 (kube's --max-requests-inflight).</summary>
+    public int MaxRequestsInflight { get; init; } = 400;
+
     /// <summary>Whether this replica hosts the controller manager (and campaigns for its lease).</summary>
     public bool RunControllers { get; init; } = true;
 

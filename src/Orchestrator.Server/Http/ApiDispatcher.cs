@@ -21,6 +21,7 @@ public sealed class ApiDispatcher(
     ReplicatedStore store,
     MetricsEndpoint metricsApi,
     ApiMetrics metrics,
+    InflightLimits inflight,
     ILogger<ApiDispatcher> logger)
 {
     public static readonly System.Text.Json.Nodes.JsonObject Version = new()
@@ -43,8 +44,10 @@ public sealed class ApiDispatcher(
         var info = RequestInfo.Parse(context.Request.Method, path, context.Request.Query["watch"] is var w && (w == "true" || w == "1"));
         if (info?.Verb == "watch")
             metrics.WatchStarted();
+        System.Threading.RateLimiting.RateLimitLease? admitted = null;
         try
         {
+            admitted = inflight.Admit(context.Request.Method, info);
             await DispatchAsync(context, path, info);
         }
         catch (ApiException e)
@@ -75,8 +78,11 @@ public sealed class ApiDispatcher(
         }
         finally
         {
+            admitted?.Dispose();
             if (info?.Verb == "watch")
                 metrics.WatchEnded();
+            if (context.Items.TryGetValue(typeof(Security.UserInfo), out var user) && user is Security.UserInfo caller)
+                metrics.RecordUser(caller.Name, info?.Verb ?? context.Request.Method.ToLowerInvariant());
             var resource = info is null ? "" : info.Subresource is null ? info.Resource : $"{info.Resource}/{info.Subresource}";
             metrics.Record(info?.Verb ?? context.Request.Method.ToLowerInvariant(), resource, context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
         }

@@ -51,7 +51,7 @@ public sealed class ObjectStore(ReplicatedStore store)
         var result = await Call(() => store.ProposeAsync(StoreCommand.Create(key, Encode(obj)), token));
         return result.Outcome switch
         {
-            CommandOutcome.Ok => Decode(result.Current!.Value, result.Revision),
+            CommandOutcome.Ok => WithRevision(obj, result.Revision),
             CommandOutcome.AlreadyExists => throw ApiException.AlreadyExists(resource, NameOf(obj)),
             var other => throw Unexpected(other),
         };
@@ -63,20 +63,25 @@ public sealed class ObjectStore(ReplicatedStore store)
         var result = await Call(() => store.ProposeAsync(StoreCommand.Update(key, Encode(obj), expectedRevision), token));
         return result.Outcome switch
         {
-            CommandOutcome.Ok => Decode(result.Current!.Value, result.Revision),
+            CommandOutcome.Ok => WithRevision(obj, result.Revision),
             CommandOutcome.Conflict => throw ApiException.Conflict(resource, NameOf(obj)),
             CommandOutcome.NotFound => throw ApiException.NotFound(resource, NameOf(obj)),
             var other => throw Unexpected(other),
         };
     }
 
-    /// <summary>Deletes if the stored revision is still <paramref name="expectedRevision"/>; returns the deleted object.</summary>
-    public async Task<JsonObject> DeleteAsync(GroupResource resource, string key, string name, long expectedRevision, CancellationToken token)
+    /// <summary>
+    /// Deletes <paramref name="current"/> if the stored revision is still <paramref name="expectedRevision"/>;
+    /// returns the deleted object.
+    /// </summary>
+    public async Task<JsonObject> DeleteAsync(GroupResource resource, string key, JsonObject current, long expectedRevision, CancellationToken token)
     {
+        var name = NameOf(current);
         var result = await Call(() => store.ProposeAsync(StoreCommand.Delete(key, expectedRevision), token));
         return result.Outcome switch
         {
-            CommandOutcome.Ok => Decode(result.Current!.Value, result.Revision),
+            // A retried delete that had applied before comes back without the record: it was the one read at expectedRevision.
+            CommandOutcome.Ok => result.Current is { } deleted ? Decode(deleted.Value, result.Revision) : WithRevision(current, result.Revision),
             CommandOutcome.Conflict => throw ApiException.Conflict(resource, name),
             CommandOutcome.NotFound => throw ApiException.NotFound(resource, name),
             var other => throw Unexpected(other),
@@ -127,11 +132,34 @@ public sealed class ObjectStore(ReplicatedStore store)
         return obj;
     }
 
+    /// <summary>
+    /// The stored form: the object without its resourceVersion. The property is taken out for the write and put
+    /// back, rather than copying the whole object (a deep copy per write showed in profiles).
+    /// </summary>
     public static byte[] Encode(JsonObject obj)
     {
-        var copy = (JsonObject)obj.DeepClone();
-        (copy["metadata"] as JsonObject)?.Remove("resourceVersion");
-        return JsonSerializer.SerializeToUtf8Bytes(copy, Http.ApiResponses.Json);
+        if (obj["metadata"] is not JsonObject metadata || !metadata.Remove("resourceVersion", out var version))
+            return JsonSerializer.SerializeToUtf8Bytes(obj, Http.ApiResponses.Json);
+        try
+        {
+            return JsonSerializer.SerializeToUtf8Bytes(obj, Http.ApiResponses.Json);
+        }
+        finally
+        {
+            metadata["resourceVersion"] = version;
+        }
+    }
+
+    /// <summary>
+    /// What a successful create or update stored is exactly <see cref="Encode"/> of the object sent, so the answer is
+    /// that object at its new revision: no parse of the stored bytes (and a retried command that had applied
+    /// before, which comes back without the record, answers the same).
+    /// </summary>
+    private static JsonObject WithRevision(JsonObject obj, long revision)
+    {
+        if (obj["metadata"] is JsonObject metadata)
+            metadata["resourceVersion"] = revision.ToString(CultureInfo.InvariantCulture);
+        return obj;
     }
 
     private static string NameOf(JsonObject obj) => obj["metadata"]?["name"]?.GetValue<string>() ?? "";

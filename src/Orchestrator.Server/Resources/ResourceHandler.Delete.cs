@@ -62,7 +62,7 @@ partial class ResourceHandler
                 }
                 if (dryRun)
                     return current;
-                var deleted = await objects.DeleteAsync(resource.GroupResource, key, name, revision, token);
+                var deleted = await objects.DeleteAsync(resource.GroupResource, key, current, revision, token);
                 await request.Strategy.ReleaseAsync(deleted, objects, CancellationToken.None);
                 return deleted;
             }

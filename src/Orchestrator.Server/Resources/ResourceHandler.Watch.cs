@@ -50,20 +50,33 @@ partial class ResourceHandler
         try
         {
             foreach (var obj in initial)
-                await writer.WriteAsync("ADDED", obj, token);
-            if (initial.Count == 0)
-                await context.Response.Body.FlushAsync(token);
+                await writer.WriteAsync("ADDED", obj, token, flush: false);
+            await writer.FlushAsync(token);
 
             var interval = options.AllowBookmarks ? BookmarkInterval : TimeSpan.Zero;
             await foreach (var batch in objects.WatchAsync(request.Prefix, after, interval, token))
             {
                 foreach (var change in batch.Events)
                 {
-                    if (Translate(request, options, change) is { } watchEvent)
-                        await writer.WriteAsync(watchEvent.Type, watchEvent.Object, token);
+                    if (rendering.AsTable)
+                    {
+                        if (Translate(request, options, change) is { } watchEvent)
+                            await writer.WriteAsync(watchEvent.Type, watchEvent.Object, token, flush: false);
+                    }
+                    else if (!options.IsFiltered)
+                    {
+                        await writer.WriteLineAsync(watchLines.Line(change, WatchLines.TypeOf(change)), token);
+                    }
+                    else if (Translate(request, options, change) is { } watchEvent)
+                    {
+                        // The selectors needed the object decoded; the line itself is shared with other watchers.
+                        await writer.WriteLineAsync(watchLines.Line(change, watchEvent.Type), token);
+                    }
                 }
                 if (batch.Events.Count == 0 && options.AllowBookmarks)
                     await writer.WriteBookmarkAsync(batch.ProgressRevision, token);
+                else
+                    await writer.FlushAsync(token);
             }
         }
         catch (ApiException e) when (!token.IsCancellationRequested)
@@ -109,12 +122,21 @@ partial class ResourceHandler
     {
         private bool first = true;
 
-        public Task WriteAsync(string type, JsonObject obj, CancellationToken token)
+        public Task WriteAsync(string type, JsonObject obj, CancellationToken token, bool flush = true)
         {
             var body = rendering.One(resource, obj, now, columnDefinitions: first);
             first = false;
-            return WriteLineAsync(new JsonObject { ["type"] = type, ["object"] = body }, token);
+            return WriteLineAsync(new JsonObject { ["type"] = type, ["object"] = body }, token, flush);
         }
+
+        /// <summary>Writes a ready line (ending in a newline) without flushing: a batch is flushed once.</summary>
+        public async Task WriteLineAsync(byte[] line, CancellationToken token)
+        {
+            first = false;
+            await context.Response.Body.WriteAsync(line, token);
+        }
+
+        public Task FlushAsync(CancellationToken token) => context.Response.Body.FlushAsync(token);
 
         public Task WriteBookmarkAsync(long revision, CancellationToken token) =>
             WriteLineAsync(new JsonObject
@@ -131,12 +153,15 @@ partial class ResourceHandler
         public Task WriteErrorAsync(JsonObject status, CancellationToken token) =>
             WriteLineAsync(new JsonObject { ["type"] = "ERROR", ["object"] = status }, token);
 
-        private async Task WriteLineAsync(JsonObject line, CancellationToken token)
+        private async Task WriteLineAsync(JsonObject line, CancellationToken token, bool flush = true)
         {
             var bytes = JsonSerializer.SerializeToUtf8Bytes(line, ApiResponses.Json);
             await context.Response.Body.WriteAsync(bytes, token);
-            await context.Response.Body.WriteAsync("\n"u8.ToArray(), token);
-            await context.Response.Body.FlushAsync(token);
+            await context.Response.Body.WriteAsync(NewLine, token);
+            if (flush)
+                await context.Response.Body.FlushAsync(token);
         }
+
+        private static readonly ReadOnlyMemory<byte> NewLine = "\n"u8.ToArray();
     }
 }

@@ -176,7 +176,7 @@ partial class ResourceHandler
         if (IsDeletionFinished(stored))
         {
             var revision = ParseRevision(stored.Str("metadata", "resourceVersion"), "resourceVersion");
-            var deleted = await objects.DeleteAsync(request.Resource.GroupResource, key, current.Name(), revision, token);
+            var deleted = await objects.DeleteAsync(request.Resource.GroupResource, key, stored, revision, token);
             await request.Strategy.ReleaseAsync(deleted, objects, CancellationToken.None);
             return (200, deleted);
         }

@@ -11,7 +11,7 @@ namespace Orchestrator.Server.Resources;
 /// The one REST handler every resource goes through, built-in or custom: verbs map to store
 /// operations, and what differs per kind comes from its <see cref="ResourceStrategy"/>.
 /// </summary>
-public sealed partial class ResourceHandler(ObjectStore objects, StrategyTable strategies, TimeProvider clock, Nodes.NodeConnections agents)
+public sealed partial class ResourceHandler(ObjectStore objects, StrategyTable strategies, TimeProvider clock, Nodes.NodeConnections agents, WatchLines watchLines)
 {
     /// <summary>How often an idle watch gets a bookmark when it asked for them.</summary>
     public TimeSpan BookmarkInterval { get; init; } = TimeSpan.FromSeconds(5);

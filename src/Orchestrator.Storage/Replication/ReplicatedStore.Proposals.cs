@@ -53,11 +53,8 @@ partial class ReplicatedStore
                     {
                         await cluster.ReplicateAsync(payload, null, deadline.Token).ConfigureAwait(false);
                         var result = await pending.WaitAsync(deadline.Token).ConfigureAwait(false);
-                        // A forwarding follower answers only once it has applied the entry, and it learns the
-                        // new commit index from the next AppendEntries: send it now rather than at the next
-                        // heartbeat (half an election timeout, ~75 ms, per forwarded write otherwise).
                         if (!allowForward)
-                            await cluster.ForceReplicationAsync(deadline.Token).ConfigureAwait(false);
+                            commitBroadcast.Request();
                         return result;
                     }
                     catch (Exception e) when (e is NotLeaderException or InvalidOperationException or DotNext.Net.Cluster.MemberUnavailableException && !deadline.IsCancellationRequested)

@@ -28,6 +28,7 @@ public sealed partial class ReplicatedStore : IAsyncDisposable
     private readonly LeaderClients leaderClients = new();
     private readonly MeterListener walListener;
     private readonly FollowerLagProbe lagProbe;
+    private readonly CommitBroadcast commitBroadcast;
 
     private ReplicatedStore(ReplicaOptions options, ILoggerFactory loggerFactory, StoreMetrics metrics)
     {
@@ -71,6 +72,7 @@ public sealed partial class ReplicatedStore : IAsyncDisposable
             FollowerLag);
         walListener = ForwardWalFlushDurations(metrics);
         lagProbe = new FollowerLagProbe(this);
+        commitBroadcast = new CommitBroadcast(cluster);
     }
 
     /// <summary>Opens the data directory, recovers, and starts taking part in the cluster.</summary>
