@@ -1,27 +1,52 @@
-using System.Globalization;
+using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+
 namespace Orchestrator.Client.Events;
 
 /// <summary>
-/// Writes core/v1 Events off the hot path, like client-go's event broadcaster: a bounded queue (events are
-/// dropped, not waited for, when it is full), and a repeat of the same reason and message about the same
-/// object bumps count and lastTimestamp of the earlier event instead of making a new one.
+/// Writes core/v1 Events off the hot path, like client-go's event broadcaster and recorder: every event
+/// goes through an <see cref="EventCorrelator"/> (repeats become count bumps, similar events are combined,
+/// a per-object spam filter drops the excess), and the writes left are queued by Event: a bump queued
+/// behind an unsent write of the same Event replaces it, and one Event is never written by two requests at
+/// once (a create is followed by its bumps, not raced by them). Recording never waits: with
+/// <see cref="Capacity"/> Events waiting, new ones are dropped.
 /// </summary>
 /// <param name="component">source.component and reportingComponent, e.g. default-scheduler or kubelet.</param>
 /// <param name="host">source.host and reportingInstance: the node a kubelet-like reporter runs on, if any.</param>
-public sealed class EventRecorder(KubeClient client, string component, TimeProvider clock, ILogger logger, string? host = null)
+public sealed partial class EventRecorder(KubeClient client, string component, TimeProvider clock, ILogger logger, string? host = null,
+    EventCorrelatorOptions? options = null)
 {
-    private const int Capacity = 4096;
-    private const int MaxRemembered = 10_000;
+    /// <summary>Events waiting to be written, at most.</summary>
+    public const int Capacity = 4096;
 
-    private readonly Channel<Pending> pending = Channel.CreateBounded<Pending>(new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly Dictionary<string, JsonObject> recent = new(StringComparer.Ordinal);
+    /// <summary>The meter of <c>orchestrator_events_discarded_total</c> (by reason: spam, queue_full).</summary>
+    public const string MeterName = "Orchestrator.Client.Events";
+
+    private static readonly Meter EventsMeter = new(MeterName);
+    private static readonly Counter<long> DiscardedTotal =
+        EventsMeter.CreateCounter<long>("orchestrator_events_discarded_total", description: "Events not written: spam-filtered or over the queue's capacity.");
+
+    private readonly EventCorrelator correlator = new(clock, options);
+    private readonly Channel<string> ready = Channel.CreateUnbounded<string>(); // keys of `waiting`, each at most once
+    private readonly object gate = new();
+    private readonly Dictionary<string, Pending> waiting = new(StringComparer.Ordinal);
+    private readonly HashSet<string> writing = new(StringComparer.Ordinal);
+    private long written, dropped;
+
+    /// <summary>Create and patch requests sent that succeeded.</summary>
+    public long Written => Interlocked.Read(ref written);
+
+    /// <summary>Events not written: refused by the spam filter or over the queue's capacity.</summary>
+    public long Dropped => Interlocked.Read(ref dropped) + correlator.Discarded;
 
     public void Normal(JsonObject involved, string reason, string message) => Record(involved, "Normal", reason, message);
 
     public void Warning(JsonObject involved, string reason, string message) => Record(involved, "Warning", reason, message);
+
+    /// <summary>The latest state of one Event, and whether it still has to be created.</summary>
+    private readonly record struct Pending(CorrelatedEvent Event, bool Create);
 
     private void Record(JsonObject involved, string type, string reason, string message)
     {
@@ -34,7 +59,32 @@ public sealed class EventRecorder(KubeClient client, string component, TimeProvi
             ["apiVersion"] = (string?)involved["apiVersion"] ?? "v1",
             ["resourceVersion"] = JsonFields.StrOrNull(involved, "metadata", "resourceVersion"),
         };
-        pending.Writer.TryWrite(new Pending(reference, type, reason, message, clock.GetUtcNow()));
+        if (correlator.Correlate(reference, type, reason, message) is not { } correlated)
+        {
+            DiscardedTotal.Add(1, new KeyValuePair<string, object?>("reason", "spam"));
+            LogSpam(logger, reason, (string?)reference["name"]);
+            return;
+        }
+        lock (gate)
+        {
+            if (waiting.TryGetValue(correlated.Key, out var earlier))
+            {
+                // Not sent yet: send the latest state instead; a create stays a create (unless this is a new Event).
+                waiting[correlated.Key] = new Pending(correlated, correlated.IsNew || (earlier.Create && earlier.Event.Name == correlated.Name));
+                return;
+            }
+            if (waiting.Count >= Capacity)
+            {
+                Interlocked.Increment(ref dropped);
+                DiscardedTotal.Add(1, new KeyValuePair<string, object?>("reason", "queue_full"));
+                LogQueueFull(logger, reason, (string?)reference["name"], Capacity);
+                return;
+            }
+            waiting[correlated.Key] = new Pending(correlated, correlated.IsNew);
+            // One being written now is queued again when that write ends.
+            if (!writing.Contains(correlated.Key))
+                ready.Writer.TryWrite(correlated.Key);
+        }
     }
 
     /// <summary>Writes queued events with <paramref name="writers"/> requests in flight until cancelled.</summary>
@@ -45,15 +95,32 @@ public sealed class EventRecorder(KubeClient client, string component, TimeProvi
     {
         try
         {
-            await foreach (var item in pending.Reader.ReadAllAsync(token).ConfigureAwait(false))
+            await foreach (var key in ready.Reader.ReadAllAsync(token).ConfigureAwait(false))
             {
+                Pending item;
+                lock (gate)
+                {
+                    if (!waiting.Remove(key, out item))
+                        continue;
+                    writing.Add(key);
+                }
                 try
                 {
                     await WriteAsync(item, token).ConfigureAwait(false);
+                    Interlocked.Increment(ref written);
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
                 {
-                    logger.LogDebug(e, "event {Reason} for {Name} dropped", item.Reason, (string?)item.Involved["name"]);
+                    LogWriteFailed(logger, e, item.Event.Reason, (string?)item.Event.Involved["name"]);
+                }
+                finally
+                {
+                    lock (gate)
+                    {
+                        writing.Remove(key);
+                        if (waiting.ContainsKey(key))
+                            ready.Writer.TryWrite(key);
+                    }
                 }
             }
         }
@@ -62,59 +129,64 @@ public sealed class EventRecorder(KubeClient client, string component, TimeProvi
         }
     }
 
+    /// <summary>A create, or a merge patch of count, lastTimestamp and message; each falls back to the other when the Event is (not) there.</summary>
     private async Task WriteAsync(Pending item, CancellationToken token)
     {
-        var ns = (string?)item.Involved["namespace"] ?? "default";
-        var aggregate = $"{item.Involved["uid"]}\n{item.Reason}\n{item.Message}";
-        JsonObject? earlier;
-        lock (recent)
-            recent.TryGetValue(aggregate, out earlier);
-        var stamp = item.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-        if (earlier is not null)
+        var e = item.Event;
+        if (!item.Create)
         {
-            var repeat = (JsonObject)earlier.DeepClone();
-            repeat["count"] = ((int?)repeat["count"] ?? 1) + 1;
-            repeat["lastTimestamp"] = stamp;
             try
             {
-                // PUT with the earlier event's resourceVersion: a concurrent change makes it 409 and we start afresh.
-                Remember(aggregate, await client.UpdateAsync(ApiResource.Events, repeat, token: token).ConfigureAwait(false));
+                await PatchAsync(e, token).ConfigureAwait(false);
                 return;
             }
-            catch (KubeApiException e) when (e.Code is 404 or 409)
+            catch (KubeApiException failed) when (failed.Code == 404)
             {
+                // Never created (the spam filter dropped the create, or it failed) or expired: create it whole.
             }
         }
-        var name = $"{item.Involved["name"]}.{item.At.ToUnixTimeMilliseconds() * 1_000_000 + Random.Shared.Next(1_000_000):x}";
-        var created = new JsonObject
+        try
         {
-            ["apiVersion"] = "v1",
-            ["kind"] = "Event",
-            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
-            ["involvedObject"] = item.Involved.DeepClone(),
-            ["reason"] = item.Reason,
-            ["message"] = item.Message,
-            ["type"] = item.Type,
-            ["source"] = host is null ? new JsonObject { ["component"] = component } : new JsonObject { ["component"] = component, ["host"] = host },
-            ["reportingComponent"] = component,
-            ["reportingInstance"] = host ?? "",
-            ["firstTimestamp"] = stamp,
-            ["lastTimestamp"] = stamp,
-            ["count"] = 1,
-        };
-        Remember(aggregate, await client.CreateAsync(ApiResource.Events, ns, created, token: token).ConfigureAwait(false));
-    }
-
-    private void Remember(string aggregate, JsonObject written)
-    {
-        lock (recent)
+            await client.CreateAsync(ApiResource.Events, e.Namespace, ToEvent(e), token: token).ConfigureAwait(false);
+        }
+        catch (KubeApiException failed) when (failed.Code == 409 && item.Create)
         {
-            // Only repeats matter and most events never repeat: forgetting everything now and then bounds memory.
-            if (recent.Count >= MaxRemembered)
-                recent.Clear();
-            recent[aggregate] = written;
+            // A create that timed out but was applied: the Event is there, bump it.
+            await PatchAsync(e, token).ConfigureAwait(false);
         }
     }
 
-    private sealed record Pending(JsonObject Involved, string Type, string Reason, string Message, DateTimeOffset At);
+    private Task PatchAsync(CorrelatedEvent e, CancellationToken token) =>
+        client.PatchAsync(ApiResource.Events, e.Namespace, e.Name, PatchType.Merge, new JsonObject
+        {
+            ["count"] = e.Count,
+            ["lastTimestamp"] = JsonFields.Timestamp(e.LastTimestamp),
+            ["message"] = e.Message,
+        }, token: token);
+
+    private JsonObject ToEvent(CorrelatedEvent e) => new()
+    {
+        ["apiVersion"] = "v1",
+        ["kind"] = "Event",
+        ["metadata"] = new JsonObject { ["name"] = e.Name, ["namespace"] = e.Namespace },
+        ["involvedObject"] = e.Involved.DeepClone(),
+        ["reason"] = e.Reason,
+        ["message"] = e.Message,
+        ["type"] = e.Type,
+        ["source"] = host is null ? new JsonObject { ["component"] = component } : new JsonObject { ["component"] = component, ["host"] = host },
+        ["reportingComponent"] = component,
+        ["reportingInstance"] = host ?? "",
+        ["firstTimestamp"] = JsonFields.Timestamp(e.FirstTimestamp),
+        ["lastTimestamp"] = JsonFields.Timestamp(e.LastTimestamp),
+        ["count"] = e.Count,
+    };
+
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Debug, Message = "event {Reason} for {Name} dropped by the spam filter")]
+    private static partial void LogSpam(ILogger logger, string reason, string? name);
+
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Debug, Message = "event {Reason} for {Name} dropped: {Waiting} events already waiting")]
+    private static partial void LogQueueFull(ILogger logger, string reason, string? name, int waiting);
+
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Debug, Message = "event {Reason} for {Name} not written")]
+    private static partial void LogWriteFailed(ILogger logger, Exception error, string reason, string? name);
 }
