@@ -40,6 +40,9 @@ public sealed class ReplicaProcess : IAsyncDisposable
 
     public bool IsRunning => process is { HasExited: false };
 
+    /// <summary>The running server's process id (for /proc readings such as RSS), or null when it is not running.</summary>
+    public int? ProcessId => process is { HasExited: false } running ? running.Id : null;
+
     public string Output
     {
         get { lock (output) return output.ToString(); }
