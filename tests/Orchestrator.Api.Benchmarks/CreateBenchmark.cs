@@ -1,50 +1,50 @@
-using System.Diagnostics;
 using Orchestrator.Client;
 
 namespace Orchestrator.Api.Benchmarks;
 
-/// <summary>(a) Pod creates at fixed concurrency; client i talks to replica i mod 3, each with its own connection.</summary>
+/// <summary>
+/// Closed-loop writes at each client level: pod creates against the API (client i on replica i mod 3, each client its
+/// own connection), then 1 KiB puts against etcd (client i on member i mod 3, likewise), one after the other.
+/// </summary>
 internal static class CreateBenchmark
 {
-    public static async Task RunAsync(Bench bench, int seconds, CancellationToken token)
+    public static async Task RunAsync(Bench bench, EtcdCluster? etcd, IReadOnlyList<int> levels, int seconds, CancellationToken token)
     {
-        Console.WriteLine($"(a) pod creates, {seconds}s per level, clients spread round-robin over {bench.ReplicaCount} replicas");
-        Console.WriteLine("clients  creates/s   p50 ms   p99 ms   errors");
-        foreach (var concurrency in new[] { 1, 8, 64 })
+        Console.WriteLine($"== create: closed loop, {seconds} s per level and system; API pod creates vs etcd 1 KiB puts, clients round-robin over 3 replicas/members");
+        Console.WriteLine($"{"clients",7} | {"api creates/s",13} {"p50 ms",8} {"p99 ms",8} {"errors",6} | {"etcd puts/s",11} {"p50 ms",8} {"p99 ms",8} {"errors",6} | {"api/etcd",8}");
+        var duration = TimeSpan.FromSeconds(seconds);
+        foreach (var clients in levels)
         {
-            var ns = $"bench-create-{concurrency}";
-            using (var admin = bench.NewClient(0))
-                await Bench.CreateNamespaceAsync(admin, ns, token);
-            var clients = Enumerable.Range(0, concurrency).Select(i => bench.NewClient(i % bench.ReplicaCount)).ToList();
-            try
-            {
-                var latencies = clients.Select(_ => new Latencies()).ToList();
-                var errors = 0;
-                var elapsed = Stopwatch.StartNew();
-                await Task.WhenAll(clients.Select((client, c) => Task.Run(async () =>
-                {
-                    for (var n = 0; elapsed.Elapsed.TotalSeconds < seconds; n++)
-                    {
-                        var started = Stopwatch.GetTimestamp();
-                        try
-                        {
-                            await client.CreateAsync(ApiResource.Pods, ns, Bench.Pod(ns, $"p-{c}-{n}"), token: token);
-                            latencies[c].AddSince(started);
-                        }
-                        catch (Exception e) when (Bench.IsRequestFailure(e))
-                        {
-                            Interlocked.Increment(ref errors);
-                        }
-                    }
-                }, token)));
-                var all = Latencies.Merge(latencies);
-                Console.WriteLine($"{concurrency,7}  {all.Count / elapsed.Elapsed.TotalSeconds,9:F0}  {all.Percentile(0.50),7:F2}  {all.Percentile(0.99),7:F2}  {errors,7}");
-            }
-            finally
-            {
-                foreach (var client in clients)
-                    client.Dispose();
-            }
+            var api = await CreatesAsync(bench, clients, duration, token);
+            var puts = etcd is null ? null : await EtcdLoad.PutsAsync(etcd, clients, duration, token);
+            var etcdColumns = puts is null
+                ? $"{"-",11} {"-",8} {"-",8} {"-",6}"
+                : $"{puts.PerSecond,11:F0} {puts.P50,8:F2} {puts.P99,8:F2} {puts.Errors,6}";
+            var ratio = puts is { PerSecond: > 0 } ? $"{api.PerSecond / puts.PerSecond,8:F2}" : $"{"-",8}";
+            Console.WriteLine($"{clients,7} | {api.PerSecond,13:F0} {api.P50,8:F2} {api.P99,8:F2} {api.Errors,6} | {etcdColumns} | {ratio}");
+            foreach (var (system, result) in new[] { ("api", api), ("etcd", puts) })
+                if (result?.FirstError is { } error)
+                    Console.WriteLine($"        first {system} error at {clients} clients: {error}");
+        }
+    }
+
+    private static async Task<LoadResult> CreatesAsync(Bench bench, int clients, TimeSpan duration, CancellationToken token)
+    {
+        var ns = $"bench-create-{clients}";
+        using (var admin = bench.NewClient(0))
+            await Bench.CreateNamespaceAsync(admin, ns, token);
+        var kube = Enumerable.Range(0, clients).Select(i => bench.NewClient(i % bench.ReplicaCount)).ToList();
+        try
+        {
+            return await ClosedLoop.RunAsync(clients, duration,
+                warmUp: (c, t) => kube[c].GetAsync(ApiResource.Namespaces, null, ns, t),
+                operation: (c, n, t) => kube[c].CreateAsync(ApiResource.Pods, ns, Bench.Pod(ns, $"p-{c}-{n}"), token: t),
+                token);
+        }
+        finally
+        {
+            foreach (var client in kube)
+                client.Dispose();
         }
     }
 }
