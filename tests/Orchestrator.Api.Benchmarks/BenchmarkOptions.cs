@@ -38,6 +38,28 @@ internal sealed record BenchmarkOptions
         var listPods = new Option<int>("--list-pods") { Description = "Pods created before the LIST measurements (Kubernetes' scale target: 150000).", DefaultValueFactory = _ => 10_000 };
         var lists = new Option<int>("--lists") { Description = "First-page LIST ?limit=500 requests measured.", DefaultValueFactory = _ => 50 };
 
+        foreach (var count in new[] { seconds, trials, rate, watchers, watchWrites, watchRate, listPods, lists })
+            count.Validators.Add(result =>
+            {
+                if (result.GetValueOrDefault<int>() < 1)
+                    result.AddError($"{count.Name} must be at least 1");
+            });
+        after.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double>() <= 0)
+                result.AddError($"{after.Name} must be more than 0");
+        });
+        phases.Validators.Add(result =>
+        {
+            if (Split(result.GetValueOrDefault<string>()).FirstOrDefault(p => !AllPhases.Contains(p)) is { } unknown)
+                result.AddError($"unknown phase '{unknown}'; known: {string.Join(',', AllPhases)}");
+        });
+        levels.Validators.Add(result =>
+        {
+            if (Split(result.GetValueOrDefault<string>()).Any(l => !int.TryParse(l, out var n) || n < 1))
+                result.AddError("--levels takes positive client counts, e.g. 1,8,64,256");
+        });
+
         var command = new RootCommand(
             "API server benchmark against a 3-replica cluster, with a 3-member etcd (when `etcd` is on PATH) under the same load: " +
             "closed-loop creates, leader failover gap, watch delivery, LIST latency, replica RSS.");
@@ -45,14 +67,11 @@ internal sealed record BenchmarkOptions
             command.Options.Add(option);
         command.SetAction((result, token) =>
         {
-            var chosen = Split(result.GetValue(phases)!).ToHashSet();
-            if (chosen.FirstOrDefault(p => !AllPhases.Contains(p)) is { } unknown)
-                throw new ArgumentException($"unknown phase '{unknown}'; known: {string.Join(',', AllPhases)}");
             return run(new BenchmarkOptions
             {
                 Seconds = result.GetValue(seconds),
                 Levels = [.. Split(result.GetValue(levels)!).Select(int.Parse)],
-                Phases = chosen,
+                Phases = Split(result.GetValue(phases)!).ToHashSet(),
                 SkipEtcd = result.GetValue(skipEtcd),
                 FailoverTrials = result.GetValue(trials),
                 FailoverRate = result.GetValue(rate),
