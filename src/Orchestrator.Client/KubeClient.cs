@@ -18,12 +18,15 @@ public sealed partial class KubeClient : IDisposable
 
     private readonly HttpClient http;
     private readonly KubeClientOptions options;
+    private readonly SemaphoreSlim? requestSlots;
 
     public KubeClient(Uri server, HttpMessageHandler handler, KubeClientOptions? options = null, bool disposeHandler = true)
     {
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(handler);
         this.options = options ?? new KubeClientOptions();
+        if (this.options.MaxConcurrentRequests > 0)
+            requestSlots = new SemaphoreSlim(this.options.MaxConcurrentRequests);
         Server = server;
         http = new HttpClient(handler, disposeHandler)
         {
@@ -61,7 +64,11 @@ public sealed partial class KubeClient : IDisposable
         return new KubeClient(config, options);
     }
 
-    public void Dispose() => http.Dispose();
+    public void Dispose()
+    {
+        http.Dispose();
+        requestSlots?.Dispose();
+    }
 
     private static KubeClientOptions WithConfig(KubeClientOptions options, Kubeconfig config) => options with
     {
@@ -76,13 +83,22 @@ public sealed partial class KubeClient : IDisposable
     internal async Task<JsonObject> SendAsync(HttpMethod method, string pathAndQuery, JsonNode? body, string? contentType, CancellationToken token)
     {
         var payload = body is null ? null : JsonSerializer.SerializeToUtf8Bytes(body);
-        using var response = await SendWithRetriesAsync(() => NewRequest(method, pathAndQuery, payload, contentType),
-            HttpCompletionOption.ResponseContentRead, options.RequestTimeout, token).ConfigureAwait(false);
-        var stream = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+        if (requestSlots is not null)
+            await requestSlots.WaitAsync(token).ConfigureAwait(false);
+        try
         {
-            return await JsonNode.ParseAsync(stream, cancellationToken: token).ConfigureAwait(false) as JsonObject
-                   ?? throw new JsonException($"{method} {pathAndQuery}: the response is not a JSON object");
+            using var response = await SendWithRetriesAsync(() => NewRequest(method, pathAndQuery, payload, contentType),
+                HttpCompletionOption.ResponseContentRead, options.RequestTimeout, token).ConfigureAwait(false);
+            var stream = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                return await JsonNode.ParseAsync(stream, cancellationToken: token).ConfigureAwait(false) as JsonObject
+                       ?? throw new JsonException($"{method} {pathAndQuery}: the response is not a JSON object");
+            }
+        }
+        finally
+        {
+            requestSlots?.Release();
         }
     }
 

@@ -19,4 +19,11 @@ public sealed record KubeClientOptions
     public string DefaultNamespace { get; init; } = "default";
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Ordinary requests (not watches) this client has in flight at most; more wait for a slot. 0 = no bound.
+    /// A controller that fans out (a status write per pod) then holds its load to what the server answers, instead
+    /// of opening a new HTTP/2 connection, with its TLS handshake, for every 100 requests waiting on a busy server.
+    /// </summary>
+    public int MaxConcurrentRequests { get; init; }
 }

@@ -10,17 +10,22 @@ namespace Orchestrator.Controllers;
 /// runs a manager, one leads. Each term starts from fresh caches, so nothing stale from an earlier term
 /// (when another replica may have changed things) is acted on.
 /// </summary>
+/// <param name="electionClient">
+/// The lease's own client, apart from the controllers' (as kube-controller-manager's): a renewal must not wait behind
+/// the controllers' requests, or a busy term ends for want of a renewal. Null: the controllers' client.
+/// </param>
 public sealed class ControllerManager(
     KubeClient client,
     LeaderElectionOptions election,
     Func<IReadOnlyList<IController>> controllers,
     ControllerSettings settings,
     TimeProvider clock,
-    ILoggerFactory loggerFactory)
+    ILoggerFactory loggerFactory,
+    KubeClient? electionClient = null)
 {
     private readonly ILogger logger = loggerFactory.CreateLogger<ControllerManager>();
 
-    public LeaderElector Elector { get; } = new(client, election, clock, loggerFactory.CreateLogger<LeaderElector>());
+    public LeaderElector Elector { get; } = new(electionClient ?? client, election, clock, loggerFactory.CreateLogger<LeaderElector>());
 
     public Task RunAsync(CancellationToken token) => Elector.RunAsync(LeadAsync, token);
 

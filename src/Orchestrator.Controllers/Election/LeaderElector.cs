@@ -196,7 +196,8 @@ public sealed class LeaderElector(KubeClient client, LeaderElectionOptions optio
     }
 
     private static bool IsTransient(Exception e, CancellationToken token) =>
-        e is KubeApiException or HttpRequestException or IOException || e is OperationCanceledException && !token.IsCancellationRequested;
+        e is KubeApiException or HttpRequestException or IOException or TimeoutException or System.Text.Json.JsonException
+        || e is OperationCanceledException && !token.IsCancellationRequested;
 
     private static async Task Settle(Task task)
     {

@@ -23,6 +23,9 @@ public sealed class ControlPlaneHost(
     public const string ControllerManagerLease = "orchestrator-controller-manager";
     public const string SchedulerLease = "orchestrator-scheduler";
 
+    /// <summary>Requests each of the controller manager and the scheduler has in flight at most (watches aside).</summary>
+    public const int ControlPlaneRequestsInflight = 64;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.RunControllers)
@@ -35,7 +38,8 @@ public sealed class ControlPlaneHost(
 
     private async Task RunManagerAsync(string user, string lease, string identity, Func<IReadOnlyList<IController>> controllers, CancellationToken stoppingToken)
     {
-        using var client = CreateClient(user, lease);
+        using var client = CreateClient(user, lease, ControlPlaneRequestsInflight);
+        using var electionClient = CreateClient(user, lease, maxConcurrentRequests: 0);
         var manager = new ControllerManager(
             client,
             new LeaderElectionOptions
@@ -49,7 +53,8 @@ public sealed class ControlPlaneHost(
             controllers,
             options.Controllers,
             clock,
-            loggerFactory);
+            loggerFactory,
+            electionClient);
         try
         {
             await manager.RunAsync(stoppingToken);
@@ -64,7 +69,7 @@ public sealed class ControlPlaneHost(
     }
 
     /// <summary>A client of this replica's own API, authenticated by a certificate from the cluster CA.</summary>
-    private KubeClient CreateClient(string user, string program)
+    private KubeClient CreateClient(string user, string program, int maxConcurrentRequests)
     {
         using var certificate = pki.IssueClientCertificate(user, []);
         using var key = certificate.GetECDsaPrivateKey()!;
@@ -75,6 +80,8 @@ public sealed class ControlPlaneHost(
             ClientCertificatePem = certificate.ExportCertificatePem(),
             ClientKeyPem = key.ExportPkcs8PrivateKeyPem(),
         };
-        return new KubeClient(config, new KubeClientOptions { UserAgent = $"{program}/1.0" });
+        // Bounded like kube-controller-manager's and kube-scheduler's clients (there by QPS and burst): what the
+        // control plane asks of the API at once stays well under a replica's in-flight limits.
+        return new KubeClient(config, new KubeClientOptions { UserAgent = $"{program}/1.0", MaxConcurrentRequests = maxConcurrentRequests });
     }
 }

@@ -33,7 +33,7 @@ public static class ReplicaHost
         using var inflight = new InflightLimits(options.MaxMutatingRequestsInflight, options.MaxRequestsInflight, apiMetrics);
         // Built before the store starts, so the first leader change and early proposals are counted.
         using var meterProvider = OpenTelemetry.Sdk.CreateMeterProviderBuilder()
-            .AddMeter(StoreMetrics.MeterName, ApiMetrics.MeterName)
+            .AddMeter(StoreMetrics.MeterName, ApiMetrics.MeterName, Orchestrator.Client.Events.EventRecorder.MeterName)
             .AddPrometheusExporter()
             .Build();
         var replica = new ReplicaOptions

@@ -11,7 +11,7 @@ public sealed class StoreMetrics : IDisposable
     public const string MeterName = "Orchestrator.Storage";
 
     private readonly Meter meter;
-    private readonly Histogram<double> proposalDuration, applyDuration, snapshotDuration, fsyncDuration;
+    private readonly Histogram<double> proposalDuration, applyDuration, snapshotDuration, fsyncDuration, forwardDuration, forwardApplyWait;
     private readonly Counter<long> leaderChanges, forwarded, snapshots;
 
     public StoreMetrics(IMeterFactory? factory = null)
@@ -21,6 +21,8 @@ public sealed class StoreMetrics : IDisposable
         applyDuration = meter.CreateHistogram<double>("orchestrator_raft_apply_duration_seconds", "s", "Time to apply one entry to the state machine.");
         snapshotDuration = meter.CreateHistogram<double>("orchestrator_raft_snapshot_duration_seconds", "s", "Time to take or install a snapshot.");
         fsyncDuration = meter.CreateHistogram<double>("orchestrator_wal_fsync_duration_seconds", "s", "Time to flush the Raft log to disk.");
+        forwardDuration = meter.CreateHistogram<double>("orchestrator_raft_forward_duration_seconds", "s", "Time for the leader to commit and apply a forwarded command, as the forwarding replica sees it.");
+        forwardApplyWait = meter.CreateHistogram<double>("orchestrator_raft_forward_apply_wait_seconds", "s", "Time a forwarding replica then waits to apply the command itself (read-your-writes): how far its apply trails the leader.");
         leaderChanges = meter.CreateCounter<long>("orchestrator_raft_leader_changes_total", description: "Leader changes seen by this replica.");
         forwarded = meter.CreateCounter<long>("orchestrator_raft_forwarded_commands_total", description: "Commands this replica forwarded to the leader.");
         snapshots = meter.CreateCounter<long>("orchestrator_raft_snapshots_total", description: "Snapshots taken or installed.");
@@ -43,6 +45,12 @@ public sealed class StoreMetrics : IDisposable
     public void LeaderChanged() => leaderChanges.Add(1);
 
     public void Forwarded() => forwarded.Add(1);
+
+    public void RecordForward(TimeSpan leader, TimeSpan applyWait)
+    {
+        forwardDuration.Record(leader.TotalSeconds);
+        forwardApplyWait.Record(applyWait.TotalSeconds);
+    }
 
     public void ObserveAppliedIndex(Func<long> applied) =>
         meter.CreateObservableGauge("orchestrator_raft_applied_index", applied, description: "Last log index applied to the state machine.");

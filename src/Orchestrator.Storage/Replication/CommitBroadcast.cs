@@ -3,11 +3,11 @@ using DotNext.Net.Cluster.Consensus.Raft;
 namespace Orchestrator.Storage.Replication;
 
 /// <summary>
-/// Tells the followers a new commit index now instead of at the next heartbeat. A follower that forwarded a write
-/// answers only once it has applied it, and it learns the commit from the next AppendEntries (half an election
-/// timeout, ~75 ms, when idle). Requests coalesce: at most one forced round runs, and at most one more is owed,
-/// however many forwarded writes ask; awaiting a round per write (it waits for every member) cost a full extra
-/// round trip per forwarded write and queued rounds behind slow followers under load.
+/// Tells the followers a new commit index now instead of at the next heartbeat (half an election timeout, ~75 ms,
+/// when idle): a follower that forwarded a write answers only once it has applied it, and its watchers see the
+/// write only then. Requests coalesce: at most one forced round runs and at most one more is owed, however many
+/// writes ask; awaiting a forced round per forwarded write (it waits for every member) had cost a full extra round
+/// trip per write and queued rounds behind slow followers under load.
 /// </summary>
 internal sealed class CommitBroadcast(RaftCluster cluster)
 {

@@ -31,6 +31,14 @@ public sealed record ReplicaOptions
     /// <summary>Raft request timeout; a snapshot transfer plus its install must fit in it.</summary>
     public TimeSpan RaftRequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Replication rounds the leader queues for one follower before it leaves that follower out of a round (DotNext's
+    /// default is 16). Each queued round ships only the entries that existed when it began, so a follower slowed by a
+    /// busy process trailed by up to 16 of its round trips (~1 s under load on two cores), and so did every write it
+    /// forwarded, which waits for its own apply. With few queued, the next round it takes carries everything since.
+    /// </summary>
+    public int MaxReplicationLag { get; init; } = 2;
+
     /// <summary>How long a write or linearizable read waits for a leader before giving up.</summary>
     public TimeSpan LeaderWaitTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -53,8 +53,9 @@ partial class ReplicatedStore
                     {
                         await cluster.ReplicateAsync(payload, null, deadline.Token).ConfigureAwait(false);
                         var result = await pending.WaitAsync(deadline.Token).ConfigureAwait(false);
-                        if (!allowForward)
-                            commitBroadcast.Request();
+                        // Followers learn the commit from the next AppendEntries; send it now, so their watchers and
+                        // the follower that forwarded this write (it waits for its own apply) need not wait for a heartbeat.
+                        commitBroadcast.Request();
                         return result;
                     }
                     catch (Exception e) when (e is NotLeaderException or InvalidOperationException or DotNext.Net.Cluster.MemberUnavailableException && !deadline.IsCancellationRequested)
@@ -76,10 +77,13 @@ partial class ReplicatedStore
                 try
                 {
                     metrics.Forwarded();
+                    var sent = Stopwatch.GetTimestamp();
                     var reply = await leaderClients.For(address)
                         .ProposeAsync(new ProposeRequest { Command = ByteString.CopyFrom(payload), Forwarded = true }, cancellationToken: deadline.Token)
                         .ConfigureAwait(false);
+                    var answered = Stopwatch.GetTimestamp();
                     await stateMachine.Events.WaitForRevisionAsync(reply.Revision, deadline.Token).ConfigureAwait(false);
+                    metrics.RecordForward(Stopwatch.GetElapsedTime(sent, answered), Stopwatch.GetElapsedTime(answered));
                     return StoreMessages.ToResult(reply);
                 }
                 catch (RpcException e) when (!deadline.IsCancellationRequested)

@@ -57,6 +57,7 @@ public sealed partial class ReplicatedStore : IAsyncDisposable
             RequestTimeout = options.RaftRequestTimeout,
             ColdStart = false,
             TransmissionBlockSize = 64 * 1024,
+            MaxReplicationLag = options.MaxReplicationLag,
             LoggerFactory = loggerFactory,
             ConfigurationStorage = membership,
         };
