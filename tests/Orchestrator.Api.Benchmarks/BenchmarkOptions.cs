@@ -19,6 +19,7 @@ internal sealed record BenchmarkOptions
     public int WatchRate { get; init; } = 20;
     public int ListPods { get; init; } = 10_000;
     public int Lists { get; init; } = 50;
+    public int SimulatedNodes { get; init; }
 
     public bool Runs(string phase) => Phases.Contains(phase);
 
@@ -36,6 +37,7 @@ internal sealed record BenchmarkOptions
         var watchWrites = new Option<int>("--watch-writes") { Description = "Writes the watchers must all see.", DefaultValueFactory = _ => 200 };
         var watchRate = new Option<int>("--watch-rate") { Description = "Watch-phase writes per second (one writer, replica 1).", DefaultValueFactory = _ => 20 };
         var listPods = new Option<int>("--list-pods") { Description = "Pods created before the LIST measurements (Kubernetes' scale target: 150000).", DefaultValueFactory = _ => 10_000 };
+        var simulatedNodes = new Option<int>("--simulated-nodes") { Description = "Simulated nodes (kwok-like, in this process) for the whole run, so created pods are scheduled and run; 0: none, every pod stays Pending.", DefaultValueFactory = _ => 0 };
         var lists = new Option<int>("--lists") { Description = "First-page LIST ?limit=500 requests measured.", DefaultValueFactory = _ => 50 };
 
         foreach (var count in new[] { seconds, trials, rate, watchers, watchWrites, watchRate, listPods, lists })
@@ -63,7 +65,12 @@ internal sealed record BenchmarkOptions
         var command = new RootCommand(
             "API server benchmark against a 3-replica cluster, with a 3-member etcd (when `etcd` is on PATH) under the same load: " +
             "closed-loop creates, leader failover gap, watch delivery, LIST latency, replica RSS.");
-        foreach (var option in new Option[] { seconds, levels, phases, skipEtcd, trials, rate, after, watchers, watchWrites, watchRate, listPods, lists })
+        simulatedNodes.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 0)
+                result.AddError("--simulated-nodes must not be negative");
+        });
+        foreach (var option in new Option[] { seconds, levels, phases, skipEtcd, trials, rate, after, watchers, watchWrites, watchRate, listPods, lists, simulatedNodes })
             command.Options.Add(option);
         command.SetAction((result, token) =>
         {
@@ -81,6 +88,7 @@ internal sealed record BenchmarkOptions
                 WatchRate = result.GetValue(watchRate),
                 ListPods = result.GetValue(listPods),
                 Lists = result.GetValue(lists),
+                SimulatedNodes = result.GetValue(simulatedNodes),
             }, token);
         });
         return command;

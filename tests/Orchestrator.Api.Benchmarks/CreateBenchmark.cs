@@ -13,10 +13,13 @@ internal static class CreateBenchmark
         Console.WriteLine($"== create: closed loop, {seconds} s per level and system; API pod creates vs etcd 1 KiB puts, clients round-robin over 3 replicas/members");
         Console.WriteLine($"{"clients",7} | {"api creates/s",13} {"p50 ms",8} {"p99 ms",8} {"errors",6} | {"etcd puts/s",11} {"p50 ms",8} {"p99 ms",8} {"errors",6} | {"api/etcd",8}");
         var duration = TimeSpan.FromSeconds(seconds);
+        double apiMax = 0, etcdMax = 0;
         foreach (var clients in levels)
         {
             var api = await CreatesAsync(bench, clients, duration, token);
             var puts = etcd is null ? null : await EtcdLoad.PutsAsync(etcd, clients, duration, token);
+            apiMax = Math.Max(apiMax, api.PerSecond);
+            etcdMax = Math.Max(etcdMax, puts?.PerSecond ?? 0);
             var etcdColumns = puts is null
                 ? $"{"-",11} {"-",8} {"-",8} {"-",6}"
                 : $"{puts.PerSecond,11:F0} {puts.P50,8:F2} {puts.P99,8:F2} {puts.Errors,6}";
@@ -25,6 +28,36 @@ internal static class CreateBenchmark
             foreach (var (system, result) in new[] { ("api", api), ("etcd", puts) })
                 if (result?.FirstError is { } error)
                     Console.WriteLine($"        first {system} error at {clients} clients: {error}");
+        }
+
+        // Open loop at half of each system's best closed-loop rate: the latency a user sees with headroom left.
+        var pacedApi = await PacedCreatesAsync(bench, apiMax / 2, duration, token);
+        var pacedEtcd = etcd is null || etcdMax == 0 ? null : await EtcdLoad.PacedPutsAsync(etcd, etcdMax / 2, duration, token);
+        Console.WriteLine($"paced at half of each maximum (open loop, latency from the scheduled start):");
+        Console.WriteLine($"{"",7} | {pacedApi.PerSecond,13:F0} {pacedApi.P50,8:F2} {pacedApi.P99,8:F2} {pacedApi.Errors,6} | " +
+                          (pacedEtcd is null ? $"{"-",11} {"-",8} {"-",8} {"-",6}" : $"{pacedEtcd.PerSecond,11:F0} {pacedEtcd.P50,8:F2} {pacedEtcd.P99,8:F2} {pacedEtcd.Errors,6}") + " |");
+        foreach (var (system, result) in new[] { ("api", pacedApi), ("etcd", pacedEtcd) })
+            if (result?.FirstError is { } error)
+                Console.WriteLine($"        first paced {system} error: {error}");
+    }
+
+    private static async Task<LoadResult> PacedCreatesAsync(Bench bench, double perSecond, TimeSpan duration, CancellationToken token)
+    {
+        const string ns = "bench-paced";
+        const int pool = 64;
+        using (var admin = bench.NewClient(0))
+            await Bench.CreateNamespaceAsync(admin, ns, token);
+        var kube = Enumerable.Range(0, pool).Select(i => bench.NewClient(i % bench.ReplicaCount)).ToList();
+        try
+        {
+            await Task.WhenAll(kube.Select(k => k.GetAsync(ApiResource.Namespaces, null, ns, token)));
+            return await PacedLoad.RunAsync(perSecond, duration, maxInFlight: 1024,
+                (n, t) => kube[(int)(n % pool)].CreateAsync(ApiResource.Pods, ns, Bench.Pod(ns, $"p-{n}"), token: t), token);
+        }
+        finally
+        {
+            foreach (var client in kube)
+                client.Dispose();
         }
     }
 

@@ -42,6 +42,26 @@ internal static class EtcdLoad
         }
     }
 
+    /// <summary>Puts on a fixed schedule (<see cref="PacedLoad"/>) through 64 channels spread over the members.</summary>
+    public static async Task<LoadResult> PacedPutsAsync(EtcdCluster cluster, double perSecond, TimeSpan duration, CancellationToken token)
+    {
+        const int pool = 64;
+        var channels = new GrpcChannel[pool];
+        var kv = Enumerable.Range(0, pool).Select(c => NewClient(cluster.Members[c % cluster.Members.Count], out channels[c])).ToArray();
+        try
+        {
+            await Task.WhenAll(kv.Select(k => k.RangeAsync(new RangeRequest { Key = ByteString.CopyFromUtf8("/bench/warmup"), Serializable = true },
+                cancellationToken: token).ResponseAsync));
+            return await PacedLoad.RunAsync(perSecond, duration, maxInFlight: 1024,
+                (n, t) => PutAsync(kv[(int)(n % pool)], $"/bench/paced/k{n}", TimeSpan.FromSeconds(60), t), token);
+        }
+        finally
+        {
+            foreach (var channel in channels)
+                channel.Dispose();
+        }
+    }
+
     private static byte[] RandomBytes(int count)
     {
         var bytes = new byte[count];

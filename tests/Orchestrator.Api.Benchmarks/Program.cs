@@ -41,6 +41,11 @@ static async Task<int> RunPhasesAsync(BenchmarkOptions options, CancellationToke
     foreach (var replica in cluster.Replicas)
         configs.Add(await Kubeconfig.LoadAsync(cluster.KubeconfigPath, cluster.ContextOf(replica), token));
     var bench = new Bench(configs);
+    using var nodeClient = bench.NewClient(0);
+    await using var nodes = options.SimulatedNodes == 0 ? null : await Orchestrator.Node.Simulated.SimulatedNodes.StartAsync(nodeClient, options.SimulatedNodes,
+        new Orchestrator.Node.Simulated.SimulatedNodeOptions { LeaseRenewInterval = TimeSpan.FromSeconds(10), Parallelism = 32 });
+    if (nodes is not null)
+        Console.WriteLine($"{options.SimulatedNodes} simulated nodes registered (pods are scheduled, then run in name only)");
     var memory = new ResidentMemory(cluster, etcd);
     Console.WriteLine($"3 API replicas up (HTTPS, client certificates, {await bench.NegotiatedVersionAsync(token) switch { { Major: 2 } => "HTTP/2", var v => $"HTTP/{v}" }}); " +
                       (etcd is not null ? $"3 etcd members up ({etcdBinary}, plain gRPC); "

@@ -34,7 +34,8 @@ public static partial class ManagedFields
         string apiVersion,
         DateTimeOffset now,
         string? subresource,
-        PatchSchema? schema = null)
+        PatchSchema? schema = null,
+        bool inPlace = false)
     {
         ArgumentNullException.ThrowIfNull(newObj);
         ArgumentException.ThrowIfNullOrEmpty(manager);
@@ -64,7 +65,8 @@ public static partial class ManagedFields
         string time = previous?.Time is { } kept && taken.IsEmpty ? kept : ManagedFieldsEntry.FormatTime(now);
         result.Add(me with { Fields = mine, Time = time });
 
-        JsonObject written = (JsonObject)newObj.DeepClone();
+        // In place for the server's write path, where the object is its own: a copy of the whole object per write showed in profiles.
+        JsonObject written = inPlace ? newObj : (JsonObject)newObj.DeepClone();
         Write(written, result);
         return written;
     }

@@ -46,6 +46,10 @@ public sealed class ObjectStore(ReplicatedStore store)
         return ([.. page.Items.Select(kv => (kv.Key, Decode(kv.Value, kv.ModRevision)))], page.Revision, page.More);
     }
 
+    /// <summary>One page of a prefix as stored (objects without their resourceVersion; see <see cref="StoredJson"/>).</summary>
+    public Task<ListPage> ListStoredAsync(string prefix, string? startAfter, int limit, bool local, CancellationToken token) =>
+        Call(() => store.ListAsync(prefix, startAfter, limit, local, token));
+
     public async Task<JsonObject> CreateAsync(GroupResource resource, string key, JsonObject obj, CancellationToken token)
     {
         var result = await Call(() => store.ProposeAsync(StoreCommand.Create(key, Encode(obj)), token));

@@ -41,10 +41,7 @@ public static class ManagedFieldsTracking
         if (request.Context.Request.Headers.ContentType.ToString().StartsWith(Http.RequestBody.ApplyPatch, StringComparison.Ordinal))
             return; // the apply path already recorded its ownership
         var manager = ManagerName(request.Context);
-        var result = ManagedFields.RecordUpdate(old, updated, manager, request.Resource.GroupVersion.ToString(), now, request.Info.Subresource, SchemaFor(request));
-        updated.Metadata()["managedFields"] = result.Obj("metadata")?["managedFields"]?.DeepClone();
-        if (updated.Obj("metadata")?["managedFields"] is null)
-            updated.Metadata().Remove("managedFields");
+        ManagedFields.RecordUpdate(old, updated, manager, request.Resource.GroupVersion.ToString(), now, request.Info.Subresource, SchemaFor(request), inPlace: true);
     }
 
     public static PatchSchema SchemaFor(ResourceRequest request) =>
