@@ -152,7 +152,7 @@ public sealed partial class ReplicatedStore : IAsyncDisposable
         {
             cluster.Dispose();
             await wal.DisposeAsync().ConfigureAwait(false);
-            stateMachine.Dispose();
+            await stateMachine.DisposeAsync().ConfigureAwait(false);
             leaderClients.Dispose();
             walListener.Dispose();
         }

@@ -184,14 +184,17 @@ public sealed class FasterKvStore : IDisposable
         store.Log.ShiftBeginAddress(compactedUntil, truncateLog: true);
     }
 
+    /// <summary>The log's current end; after a fold-over checkpoint every record below it is read-only.</summary>
+    public long TailAddress => store.Log.TailAddress;
+
     /// <summary>
-    /// Every live key with its value, from a scan of the whole log where the latest record of a key wins
-    /// (FASTER's session iterator can return phantom keys; a log scan does not).
+    /// Every live key with its value, from a scan of the log up to <paramref name="untilAddress"/> (default: its end)
+    /// where the latest record of a key wins (FASTER's session iterator can return phantom keys; a log scan does not).
     /// </summary>
-    public Dictionary<string, byte[]> ScanLive()
+    public Dictionary<string, byte[]> ScanLive(long? untilAddress = null)
     {
         var latest = new Dictionary<string, byte[]?>(StringComparer.Ordinal);
-        using var iterator = store.Log.Scan(store.Log.BeginAddress, store.Log.TailAddress);
+        using var iterator = store.Log.Scan(store.Log.BeginAddress, untilAddress ?? store.Log.TailAddress);
         while (iterator.GetNext(out var info))
         {
             var key = Encoding.UTF8.GetString(iterator.GetKey().AsReadOnlySpan());

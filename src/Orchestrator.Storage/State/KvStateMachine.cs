@@ -17,7 +17,7 @@ namespace Orchestrator.Storage.State;
 /// parallel with each other and are kept out of an apply by a reader/writer lock, so a list sees one
 /// revision.
 /// </summary>
-public sealed partial class KvStateMachine : IStateMachine, IDisposable
+public sealed partial class KvStateMachine : IStateMachine, IAsyncDisposable
 {
     private readonly StateMachineOptions options;
     private readonly ILogger logger;
@@ -25,6 +25,8 @@ public sealed partial class KvStateMachine : IStateMachine, IDisposable
     private readonly ReaderWriterLockSlim rwLock = new(LockRecursionPolicy.NoRecursion);
     private readonly KeyIndex index = new();
     private readonly DedupTable dedup;
+    private readonly CancellationTokenSource dumpStop = new();
+    private Task? pendingDump;
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource<CommandResult>> waiters = new();
     private readonly string fasterDirectory, snapshotDirectory;
     private FasterKvStore store;
@@ -232,8 +234,12 @@ public sealed partial class KvStateMachine : IStateMachine, IDisposable
         }
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
+        // A snapshot dump may still be reading the store.
+        dumpStop.Cancel();
+        await SettleDumpAsync().ConfigureAwait(false);
+        dumpStop.Dispose();
         store.Dispose();
         rwLock.Dispose();
         foreach (var waiter in waiters.Values)
