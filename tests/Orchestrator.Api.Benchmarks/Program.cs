@@ -55,7 +55,11 @@ static async Task<int> RunPhasesAsync(BenchmarkOptions options, CancellationToke
 
     if (options.Runs("create"))
     {
+        var writers = new RequestsByUser(cluster);
+        await writers.MarkAsync(token);
+        var phase = System.Diagnostics.Stopwatch.StartNew();
         await CreateBenchmark.RunAsync(bench, etcd, options.Levels, options.Seconds, token);
+        await writers.PrintSinceAsync("create", phase.Elapsed, token);
         memory.Read("create");
     }
     if (options.Runs("failover"))
