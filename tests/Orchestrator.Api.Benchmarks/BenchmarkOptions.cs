@@ -20,6 +20,7 @@ internal sealed record BenchmarkOptions
     public int ListPods { get; init; } = 10_000;
     public int Lists { get; init; } = 50;
     public int SimulatedNodes { get; init; }
+    public IReadOnlyList<int> PacedRates { get; init; } = [];
 
     public bool Runs(string phase) => Phases.Contains(phase);
 
@@ -37,6 +38,12 @@ internal sealed record BenchmarkOptions
         var watchWrites = new Option<int>("--watch-writes") { Description = "Writes the watchers must all see.", DefaultValueFactory = _ => 200 };
         var watchRate = new Option<int>("--watch-rate") { Description = "Watch-phase writes per second (one writer, replica 1).", DefaultValueFactory = _ => 20 };
         var listPods = new Option<int>("--list-pods") { Description = "Pods created before the LIST measurements (Kubernetes' scale target: 150000).", DefaultValueFactory = _ => 10_000 };
+        var paced = new Option<string>("--paced") { Description = "Open-loop create rates per second run after the levels, comma-separated, the same for API and etcd; default: half of each system's best closed-loop rate.", DefaultValueFactory = _ => "" };
+        paced.Validators.Add(result =>
+        {
+            if (Split(result.GetValueOrDefault<string>() ?? "").Any(l => !int.TryParse(l, out var n) || n < 1))
+                result.AddError("--paced takes positive rates, e.g. 100,200,400");
+        });
         var simulatedNodes = new Option<int>("--simulated-nodes") { Description = "Simulated nodes (kwok-like, in this process) for the whole run, so created pods are scheduled and run; 0: none, every pod stays Pending.", DefaultValueFactory = _ => 0 };
         var lists = new Option<int>("--lists") { Description = "First-page LIST ?limit=500 requests measured.", DefaultValueFactory = _ => 50 };
 
@@ -70,7 +77,7 @@ internal sealed record BenchmarkOptions
             if (result.GetValueOrDefault<int>() < 0)
                 result.AddError("--simulated-nodes must not be negative");
         });
-        foreach (var option in new Option[] { seconds, levels, phases, skipEtcd, trials, rate, after, watchers, watchWrites, watchRate, listPods, lists, simulatedNodes })
+        foreach (var option in new Option[] { seconds, levels, phases, skipEtcd, trials, rate, after, watchers, watchWrites, watchRate, listPods, lists, simulatedNodes, paced })
             command.Options.Add(option);
         command.SetAction((result, token) =>
         {
@@ -89,6 +96,7 @@ internal sealed record BenchmarkOptions
                 ListPods = result.GetValue(listPods),
                 Lists = result.GetValue(lists),
                 SimulatedNodes = result.GetValue(simulatedNodes),
+                PacedRates = [.. Split(result.GetValue(paced) ?? "").Select(int.Parse)],
             }, token);
         });
         return command;

@@ -8,7 +8,8 @@ namespace Orchestrator.Api.Benchmarks;
 /// </summary>
 internal static class CreateBenchmark
 {
-    public static async Task RunAsync(Bench bench, EtcdCluster? etcd, IReadOnlyList<int> levels, int seconds, CancellationToken token)
+    /// <param name="pacedRates">Open-loop rates (per second) run after the levels, the same for both systems; empty: half of each system's best closed-loop rate.</param>
+    public static async Task RunAsync(Bench bench, EtcdCluster? etcd, IReadOnlyList<int> levels, int seconds, IReadOnlyList<int> pacedRates, CancellationToken token)
     {
         Console.WriteLine($"== create: closed loop, {seconds} s per level and system; API pod creates vs etcd 1 KiB puts, clients round-robin over 3 replicas/members");
         Console.WriteLine($"{"clients",7} | {"api creates/s",13} {"p50 ms",8} {"p99 ms",8} {"errors",6} | {"etcd puts/s",11} {"p50 ms",8} {"p99 ms",8} {"errors",6} | {"api/etcd",8}");
@@ -30,20 +31,27 @@ internal static class CreateBenchmark
                     Console.WriteLine($"        first {system} error at {clients} clients: {error}");
         }
 
-        // Open loop at half of each system's best closed-loop rate: the latency a user sees with headroom left.
-        var pacedApi = await PacedCreatesAsync(bench, apiMax / 2, duration, token);
-        var pacedEtcd = etcd is null || etcdMax == 0 ? null : await EtcdLoad.PacedPutsAsync(etcd, etcdMax / 2, duration, token);
-        Console.WriteLine($"paced at half of each maximum (open loop, latency from the scheduled start):");
-        Console.WriteLine($"{"",7} | {pacedApi.PerSecond,13:F0} {pacedApi.P50,8:F2} {pacedApi.P99,8:F2} {pacedApi.Errors,6} | " +
-                          (pacedEtcd is null ? $"{"-",11} {"-",8} {"-",8} {"-",6}" : $"{pacedEtcd.PerSecond,11:F0} {pacedEtcd.P50,8:F2} {pacedEtcd.P99,8:F2} {pacedEtcd.Errors,6}") + " |");
-        foreach (var (system, result) in new[] { ("api", pacedApi), ("etcd", pacedEtcd) })
-            if (result?.FirstError is { } error)
-                Console.WriteLine($"        first paced {system} error: {error}");
+        // Open loop: the latency a user sees at a given load, with headroom left (by default half of each maximum).
+        Console.WriteLine(pacedRates.Count == 0
+            ? "paced at half of each maximum (open loop, latency from the scheduled start):"
+            : "paced (open loop, latency from the scheduled start; first column: the rate asked for):");
+        var rates = pacedRates.Count == 0 ? [(apiMax / 2, etcdMax / 2)] : pacedRates.Select(r => ((double)r, (double)r)).ToList();
+        foreach (var (apiRate, etcdRate) in rates)
+        {
+            var pacedApi = await PacedCreatesAsync(bench, apiRate, duration, token);
+            var pacedEtcd = etcd is null || etcdRate == 0 ? null : await EtcdLoad.PacedPutsAsync(etcd, etcdRate, duration, token);
+            var label = pacedRates.Count == 0 ? "" : $"{apiRate:F0}/s";
+            Console.WriteLine($"{label,7} | {pacedApi.PerSecond,13:F0} {pacedApi.P50,8:F2} {pacedApi.P99,8:F2} {pacedApi.Errors,6} | " +
+                              (pacedEtcd is null ? $"{"-",11} {"-",8} {"-",8} {"-",6}" : $"{pacedEtcd.PerSecond,11:F0} {pacedEtcd.P50,8:F2} {pacedEtcd.P99,8:F2} {pacedEtcd.Errors,6}") + " |");
+            foreach (var (system, result) in new[] { ("api", pacedApi), ("etcd", pacedEtcd) })
+                if (result?.FirstError is { } error)
+                    Console.WriteLine($"        first paced {system} error: {error}");
+        }
     }
 
     private static async Task<LoadResult> PacedCreatesAsync(Bench bench, double perSecond, TimeSpan duration, CancellationToken token)
     {
-        const string ns = "bench-paced";
+        var ns = $"bench-paced-{perSecond:F0}";
         const int pool = 64;
         using (var admin = bench.NewClient(0))
             await Bench.CreateNamespaceAsync(admin, ns, token);

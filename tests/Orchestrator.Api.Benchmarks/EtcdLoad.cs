@@ -53,7 +53,7 @@ internal static class EtcdLoad
             await Task.WhenAll(kv.Select(k => k.RangeAsync(new RangeRequest { Key = ByteString.CopyFromUtf8("/bench/warmup"), Serializable = true },
                 cancellationToken: token).ResponseAsync));
             return await PacedLoad.RunAsync(perSecond, duration, maxInFlight: 1024,
-                (n, t) => PutAsync(kv[(int)(n % pool)], $"/bench/paced/k{n}", TimeSpan.FromSeconds(60), t), token);
+                (n, t) => PutAsync(kv[(int)(n % pool)], $"/bench/paced/{perSecond:F0}/k{n}", TimeSpan.FromSeconds(60), t), token);
         }
         finally
         {

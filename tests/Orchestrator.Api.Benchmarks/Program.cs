@@ -58,7 +58,7 @@ static async Task<int> RunPhasesAsync(BenchmarkOptions options, CancellationToke
         var writers = new RequestsByUser(cluster);
         await writers.MarkAsync(token);
         var phase = System.Diagnostics.Stopwatch.StartNew();
-        await CreateBenchmark.RunAsync(bench, etcd, options.Levels, options.Seconds, token);
+        await CreateBenchmark.RunAsync(bench, etcd, options.Levels, options.Seconds, options.PacedRates, token);
         await writers.PrintSinceAsync("create", phase.Elapsed, token);
         memory.Read("create");
     }
