@@ -52,7 +52,19 @@ public sealed partial class Scheduler
         }
     }
 
-    private async Task ReportUnschedulableAsync(ControllerContext context, JsonObject pod, string message, CancellationToken token)
+    private async Task ReportUnschedulableAsync(ControllerContext context, JsonObject pod, string message, SemaphoreSlim slots, CancellationToken token)
+    {
+        try
+        {
+            await WriteUnschedulableAsync(context, pod, message, token).ConfigureAwait(false);
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    private async Task WriteUnschedulableAsync(ControllerContext context, JsonObject pod, string message, CancellationToken token)
     {
         // One event per failed attempt, as kube-scheduler: the recorder folds repeats into a count and rate-limits them.
         events.Warning(pod, "FailedScheduling", message);

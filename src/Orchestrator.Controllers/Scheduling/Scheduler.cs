@@ -106,9 +106,10 @@ public sealed partial class Scheduler(SchedulerOptions options) : IController
             }
             else
             {
-                slots.Release();
                 queue.AddUnschedulable(key);
-                Track(ReportUnschedulableAsync(context, pod, decision.FailureMessage!, token));
+                // The report holds a slot like a binding: unbounded, thousands of pending status writes had queued up as
+                // tasks (2+ GB on the replica hosting the scheduler with 50k unschedulable pods).
+                Track(ReportUnschedulableAsync(context, pod, decision.FailureMessage!, slots, token));
             }
         }
     }
