@@ -8,7 +8,7 @@ namespace Orchestrator.Server.Http;
 /// so many read-only requests run on this replica at once; one over the limit is refused at once with
 /// 429 and Retry-After, never queued, so overload gives fast refusals instead of seconds of latency.
 /// Long-running requests (watches, exec, attach, port-forward, logs, proxy) are not counted: they hold a
-/// connection, not the write path.
+/// connection, not the write path; nor are non-resource paths (health, discovery, OpenAPI, metrics).
 /// </summary>
 public sealed class InflightLimits : IDisposable
 {
@@ -36,7 +36,8 @@ public sealed class InflightLimits : IDisposable
     /// </summary>
     public RateLimitLease? Admit(string method, RequestInfo? info)
     {
-        if (info is not null && (info.Verb == "watch" || info.Subresource is { } sub && LongRunningSubresources.Contains(sub)))
+        // Only resource requests are counted: health checks, discovery and metrics must answer on a loaded replica.
+        if (info is null || info.Verb == "watch" || info.Subresource is { } sub && LongRunningSubresources.Contains(sub))
             return null;
         var isMutating = method is not ("GET" or "HEAD" or "OPTIONS");
         var lease = (isMutating ? mutating : readOnly).AttemptAcquire();
