@@ -72,8 +72,14 @@ public sealed class FailureTests
             await AssertAllPresentAsync(follower, 150, local: true);
             return true;
         }, TimeSpan.FromSeconds(30), () => follower.Output);
-        var status = await follower.Client.StatusAsync(new StatusRequest());
-        Assert.True(status.SnapshotIndex > 0, "the wiped replica should have been sent a snapshot");
+        // It holds a snapshot: the leader's, or its own once applies pass the next snapshot index (a snapshot is
+        // published when its dump, which runs beside the applies, is written).
+        long snapshotIndex = 0;
+        await Eventually.HoldsAsync(async () =>
+        {
+            snapshotIndex = (await follower.Client.StatusAsync(new StatusRequest())).SnapshotIndex;
+            return snapshotIndex > 0;
+        }, TimeSpan.FromSeconds(30), () => $"the wiped replica has no snapshot (index {snapshotIndex})\n{follower.Output}");
     }
 
     [Fact]
