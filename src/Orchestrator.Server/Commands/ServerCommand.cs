@@ -28,11 +28,12 @@ public static class ServerCommand
         var watchWindow = new Option<int>("--watch-window") { Description = "Recent events kept for watches.", DefaultValueFactory = _ => 100_000 };
         var maxMutating = new Option<int>("--max-mutating-requests-inflight") { Description = "Mutating requests run at once on this replica; more get 429 with Retry-After.", DefaultValueFactory = _ => 200 };
         var maxReadOnly = new Option<int>("--max-requests-inflight") { Description = "Read-only requests run at once on this replica (watches not counted); more get 429.", DefaultValueFactory = _ => 400 };
+        var replicationLag = new Option<int>("--max-replication-lag") { Description = "Replication rounds queued per follower before a slow one is left out of a round (fewer: a busy follower trails less; too few: rounds without a majority end the leader's term).", DefaultValueFactory = _ => 16 };
         var logLevel = new Option<string>("--log-level") { Description = "Trace, Debug, Information, Warning, Error.", DefaultValueFactory = _ => "Warning" };
 
         var command = new Command("server", "Run one API server replica.")
         {
-            data, raft, grpc, api, pki, serviceCidr, controllers, leaseDuration, renewDeadline, retryPeriod, nodeGrace, tolerationSeconds, lbPool, peers, join, snapshotEvery, watchWindow, maxMutating, maxReadOnly, logLevel,
+            data, raft, grpc, api, pki, serviceCidr, controllers, leaseDuration, renewDeadline, retryPeriod, nodeGrace, tolerationSeconds, lbPool, peers, join, snapshotEvery, watchWindow, maxMutating, maxReadOnly, replicationLag, logLevel,
         };
         command.SetAction((result, token) =>
         {
@@ -69,6 +70,7 @@ public static class ServerCommand
                 LogLevel = result.GetValue(logLevel)!,
                 MaxMutatingRequestsInflight = Math.Max(1, result.GetValue(maxMutating)),
                 MaxRequestsInflight = Math.Max(1, result.GetValue(maxReadOnly)),
+                MaxReplicationLag = Math.Max(1, result.GetValue(replicationLag)),
             };
             return ReplicaHost.RunAsync(options, token);
         });

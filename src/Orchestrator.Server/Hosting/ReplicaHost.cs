@@ -40,6 +40,7 @@ public static class ReplicaHost
         {
             RaftEndpoint = options.RaftEndpoint,
             GrpcAddress = $"http://{options.GrpcEndpoint}",
+            MaxReplicationLag = options.MaxReplicationLag,
             Members = options.Peers,
             StateMachine = new StateMachineOptions
             {

@@ -29,6 +29,9 @@ public sealed record ServerOptions
 
     public string LogLevel { get; init; } = "Warning";
 
+    /// <summary>Replication rounds the leader queues per follower before it leaves a slow one out of a round.</summary>
+    public int MaxReplicationLag { get; init; } = 16;
+
     /// <summary>Mutating requests this replica runs at once before it answers 429 (kube's --max-mutating-requests-inflight).</summary>
     public int MaxMutatingRequestsInflight { get; init; } = 200;
 

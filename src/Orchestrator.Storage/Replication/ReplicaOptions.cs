@@ -33,11 +33,12 @@ public sealed record ReplicaOptions
 
     /// <summary>
     /// Replication rounds the leader queues for one follower before it leaves that follower out of a round (DotNext's
-    /// default is 16). Each queued round ships only the entries that existed when it began, so a follower slowed by a
-    /// busy process trailed by up to 16 of its round trips (~1 s under load on two cores), and so did every write it
-    /// forwarded, which waits for its own apply. With few queued, the next round it takes carries everything since.
+    /// default, 16). Each queued round ships only the entries that existed when it began, so a follower slowed by a
+    /// busy process trails by up to that many of its round trips, and so does every write it forwards (it waits for
+    /// its own apply). Fewer queued rounds shorten that, but a round in which a majority is left out ends the leader's
+    /// term (DotNext steps down without consensus): at 2, two busy followers on two cores cost leader elections.
     /// </summary>
-    public int MaxReplicationLag { get; init; } = 2;
+    public int MaxReplicationLag { get; init; } = 16;
 
     /// <summary>How long a write or linearizable read waits for a leader before giving up.</summary>
     public TimeSpan LeaderWaitTimeout { get; init; } = TimeSpan.FromSeconds(10);
