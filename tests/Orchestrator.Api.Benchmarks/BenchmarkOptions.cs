@@ -21,6 +21,7 @@ internal sealed record BenchmarkOptions
     public int Lists { get; init; } = 50;
     public int SimulatedNodes { get; init; }
     public IReadOnlyList<int> PacedRates { get; init; } = [];
+    public IReadOnlyList<string> ServerArgs { get; init; } = [];
 
     public bool Runs(string phase) => Phases.Contains(phase);
 
@@ -44,6 +45,7 @@ internal sealed record BenchmarkOptions
             if (Split(result.GetValueOrDefault<string>() ?? "").Any(l => !int.TryParse(l, out var n) || n < 1))
                 result.AddError("--paced takes positive rates, e.g. 100,200,400");
         });
+        var serverArgs = new Option<string>("--server-args") { Description = "More `orchestrator server` options for every replica, space-separated, e.g. \"--max-replication-lag 2\".", DefaultValueFactory = _ => "" };
         var simulatedNodes = new Option<int>("--simulated-nodes") { Description = "Simulated nodes (kwok-like, in this process) for the whole run, so created pods are scheduled and run; 0: none, every pod stays Pending.", DefaultValueFactory = _ => 0 };
         var lists = new Option<int>("--lists") { Description = "First-page LIST ?limit=500 requests measured.", DefaultValueFactory = _ => 50 };
 
@@ -77,7 +79,7 @@ internal sealed record BenchmarkOptions
             if (result.GetValueOrDefault<int>() < 0)
                 result.AddError("--simulated-nodes must not be negative");
         });
-        foreach (var option in new Option[] { seconds, levels, phases, skipEtcd, trials, rate, after, watchers, watchWrites, watchRate, listPods, lists, simulatedNodes, paced })
+        foreach (var option in new Option[] { seconds, levels, phases, skipEtcd, trials, rate, after, watchers, watchWrites, watchRate, listPods, lists, simulatedNodes, paced, serverArgs })
             command.Options.Add(option);
         command.SetAction((result, token) =>
         {
@@ -97,6 +99,7 @@ internal sealed record BenchmarkOptions
                 Lists = result.GetValue(lists),
                 SimulatedNodes = result.GetValue(simulatedNodes),
                 PacedRates = [.. Split(result.GetValue(paced) ?? "").Select(int.Parse)],
+                ServerArgs = (result.GetValue(serverArgs) ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries),
             }, token);
         });
         return command;

@@ -28,7 +28,7 @@ static async Task<int> RunPhasesAsync(BenchmarkOptions options, CancellationToke
 {
     var ok = true;
     var etcdBinary = options.SkipEtcd || !(options.Runs("create") || options.Runs("failover")) ? null : EtcdCluster.FindBinary();
-    await using var cluster = await ApiCluster.StartAsync(3);
+    await using var cluster = await ApiCluster.StartAsync(3, serverArgs: options.ServerArgs);
     await using var etcd = etcdBinary is null ? null : await EtcdCluster.StartAsync(etcdBinary, 3, token);
     AppDomain.CurrentDomain.ProcessExit += (_, _) =>
     {
