@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Orchestrator.Api.CustomResources;
 using Orchestrator.Api.Schema;
 using Orchestrator.Api.Selectors;
 
@@ -32,6 +33,9 @@ public sealed class ResourceDefinition
     public ImmutableArray<string> Categories { get; init; } = [];
 
     public ImmutableArray<SubresourceDefinition> Subresources { get; init; } = [];
+
+    /// <summary>The CRD version behind a custom resource (schema, columns, subresources); null for built-ins.</summary>
+    public CustomResourceVersion? Custom { get; init; }
 
     /// <summary>Fields usable in fieldSelector; metadata.name (and namespace) by default.</summary>
     public SelectableFields? SelectableFields { get; init; }
