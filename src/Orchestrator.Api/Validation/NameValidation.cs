@@ -18,6 +18,9 @@ public static class NameValidation
     private const string Dns1123SubdomainMessage =
         "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 
+    private const string Dns1035LabelMessage =
+        "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
+
     private const string QualifiedNamePartMessage =
         "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
 
@@ -39,6 +42,23 @@ public static class NameValidation
         if (!IsLabelShaped(value))
         {
             errors.Add(Dns1123LabelMessage);
+        }
+
+        return errors;
+    }
+
+    /// <summary>A DNS label that starts with a letter: CRD version names, plurals, kinds (lowercased), short names.</summary>
+    public static IReadOnlyList<string> CheckDns1035Label(string value)
+    {
+        var errors = new List<string>();
+        if (value.Length > Dns1123LabelMaxLength)
+        {
+            errors.Add(MaxLength(Dns1123LabelMaxLength));
+        }
+
+        if (!IsLabelShaped(value) || value[0] is not (>= 'a' and <= 'z'))
+        {
+            errors.Add(Dns1035LabelMessage);
         }
 
         return errors;
