@@ -83,13 +83,18 @@ public static class ReplicaHost
         builder.Services.AddSingleton<StrategyTable>();
         builder.Services.AddSingleton<Nodes.NodeConnections>(); // its client certificate is issued once, from the PKI above
         builder.Services.AddSingleton<WatchLines>();
-        builder.Services.AddSingleton<ResourceHandler>();
+        builder.Services.AddSingleton<NamespaceLifecycle>();
+        builder.Services.AddSingleton<ResourceStores>();
+        builder.Services.AddSingleton<Http.Rest.SubresourceTable>();
+        builder.Services.AddSingleton<Http.Rest.ResourceHandler>();
         builder.Services.AddSingleton<Nodes.MetricsEndpoint>();
         builder.Services.AddSingleton<OpenApiEndpoint>();
         builder.Services.AddSingleton(inflight);
         builder.Services.AddSingleton<ApiDispatcher>();
         builder.Services.AddSingleton<ClientAuthentication>();
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<CustomResources.CustomResourceRegistrar>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<CustomResources.CustomResourceRegistrar>());
         builder.Services.AddHostedService<Bootstrap>();
         builder.Services.AddHostedService<ControlPlaneHost>();
 

@@ -6,6 +6,7 @@ using Orchestrator.Api.Schema;
 using Orchestrator.Server.Discovery;
 using Orchestrator.Server.Nodes;
 using Orchestrator.Server.Resources;
+using Orchestrator.Server.Http.Rest;
 using Orchestrator.Storage.Replication;
 
 namespace Orchestrator.Server.Http;
@@ -22,6 +23,7 @@ public sealed class ApiDispatcher(
     MetricsEndpoint metricsApi,
     ApiMetrics metrics,
     InflightLimits inflight,
+    CustomResources.CustomResourceRegistrar customResources,
     ILogger<ApiDispatcher> logger)
 {
     public static readonly System.Text.Json.Nodes.JsonObject Version = new()
@@ -41,12 +43,13 @@ public sealed class ApiDispatcher(
     {
         var started = Stopwatch.GetTimestamp();
         var path = context.Request.Path.Value ?? "/";
-        var info = RequestInfo.Parse(context.Request.Method, path, context.Request.Query["watch"] is var w && (w == "true" || w == "1"));
-        if (info?.Verb == "watch")
-            metrics.WatchStarted();
+        RequestInfo? info = null;
         System.Threading.RateLimiting.RateLimitLease? admitted = null;
         try
         {
+            info = RequestInfo.Parse(context.Request.Method, path, Resources.QueryValues.Bool("watch", context.Request.Query["watch"].ToString()));
+            if (info?.Verb == "watch")
+                metrics.WatchStarted();
             admitted = inflight.Admit(context.Request.Method, info);
             await DispatchAsync(context, path, info);
         }
@@ -99,13 +102,25 @@ public sealed class ApiDispatcher(
                 await metricsApi.HandleAsync(context, info);
                 return;
             }
-            var resource = snapshot.Find(info.Group, info.Version, info.Resource) ?? throw NotFound();
+            var resource = snapshot.Find(info.Group, info.Version, info.Resource);
+            if (resource is null)
+            {
+                // A CRD committed through another replica may not be served here yet: catch up once, then decide.
+                await customResources.EnsureCurrentAsync(context.RequestAborted);
+                resource = registry.Snapshot.Find(info.Group, info.Version, info.Resource) ?? throw NotFound();
+            }
             await resources.HandleAsync(context, info, resource);
             return;
         }
         var trimmed = path.TrimEnd('/');
         if (context.Request.Method is not ("GET" or "HEAD"))
             throw NotFound();
+        if (trimmed.StartsWith("/api", StringComparison.Ordinal) || trimmed.StartsWith("/openapi/", StringComparison.Ordinal))
+        {
+            // Discovery answers with every CRD committed so far, wherever it was written.
+            await customResources.EnsureCurrentAsync(context.RequestAborted);
+            snapshot = registry.Snapshot;
+        }
         switch (trimmed)
         {
             case "/version":

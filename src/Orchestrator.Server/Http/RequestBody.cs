@@ -11,15 +11,15 @@ public static class RequestBody
 {
     public const int MaxBytes = 3 * 1024 * 1024;
 
-    public const string JsonPatch = "application/json-patch+json";
-    public const string MergePatch = "application/merge-patch+json";
-    public const string StrategicMergePatch = "application/strategic-merge-patch+json";
-    public const string ApplyPatch = "application/apply-patch+yaml";
+    public const string JsonPatch = Resources.PatchTypes.Json;
+    public const string MergePatch = Resources.PatchTypes.Merge;
+    public const string StrategicMergePatch = Resources.PatchTypes.StrategicMerge;
+    public const string ApplyPatch = Resources.PatchTypes.Apply;
     public const string Protobuf = "application/vnd.kubernetes.protobuf";
 
     private static readonly string[] ObjectTypes = ["application/json", "application/yaml", Protobuf];
 
-    public static readonly string[] PatchTypes = [JsonPatch, MergePatch, StrategicMergePatch, ApplyPatch];
+    public static readonly string[] PatchTypes = Resources.PatchTypes.All;
 
     /// <summary>The media type without parameters, lower-cased; "" when absent.</summary>
     public static string MediaType(HttpRequest request) =>

@@ -29,7 +29,7 @@ public sealed class MetricsEndpoint(ObjectStore objects, TimeProvider clock, Nod
         {
             "nodes" when info.Namespace is null => [.. summaries.Select(s => NodeMetrics(s.Node, s.Summary, now))],
             "pods" => [.. summaries.SelectMany(s => PodMetrics(s.Summary, now)).Where(p => info.Namespace is null || p.Namespace() == info.Namespace)],
-            _ => throw ResourceHandler.NotFoundPath(context),
+            _ => throw Http.Rest.ResourceHandler.NotFoundPath(),
         };
         var kind = info.Resource == "nodes" ? "NodeMetrics" : "PodMetrics";
         if (info.Name is { } name)

@@ -18,6 +18,20 @@ public sealed class NamespaceStrategy : ResourceStrategy
 
     public override void PrepareForCreate(JsonObject obj) =>
         obj["status"] = new JsonObject { ["phase"] = "Active" };
+
+    /// <summary>A namespace always goes Terminating first; the namespace controller empties it, then spec.finalizers.</summary>
+    public override JsonObject? MarkForDeletion(JsonObject marked, JsonObject current, DeleteOptions options, DateTimeOffset now)
+    {
+        if (current.IsDeleting())
+            return marked;
+        var metadata = marked.Metadata();
+        metadata["deletionTimestamp"] = Json.Timestamp(now);
+        metadata["deletionGracePeriodSeconds"] = 0;
+        marked.Child("status")["phase"] = "Terminating";
+        return marked;
+    }
+
+    public override bool HoldsDeletion(JsonObject obj) => (obj.Arr("spec", "finalizers")?.Count ?? 0) > 0;
 }
 
 /// <summary>Nodes: unlike most kinds, a node's first status comes with its create (its agent registers with it).</summary>

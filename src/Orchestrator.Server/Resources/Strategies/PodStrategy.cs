@@ -32,6 +32,23 @@ public sealed class PodStrategy : ResourceStrategy
             errors.Forbidden(FieldPath.Root("spec", "nodeName"), "pod updates may not change the node a pod is bound to");
     }
 
+    /// <summary>A bound pod gets its grace period: its node stops the containers, then deletes it with grace 0.</summary>
+    public override JsonObject? MarkForDeletion(JsonObject marked, JsonObject current, DeleteOptions options, DateTimeOffset now)
+    {
+        if (string.IsNullOrEmpty(current.Str("spec", "nodeName")))
+            return null;
+        var grace = options.GracePeriodSeconds ?? current.Long("spec", "terminationGracePeriodSeconds") ?? 30;
+        if (grace <= 0)
+            return null;
+        // Already counting down from a shorter or equal grace: nothing to change.
+        if (current.IsDeleting() && (current.Long("metadata", "deletionGracePeriodSeconds") ?? 0) <= grace)
+            return marked;
+        var metadata = marked.Metadata();
+        metadata["deletionTimestamp"] = Json.Timestamp(now.AddSeconds(grace));
+        metadata["deletionGracePeriodSeconds"] = grace;
+        return marked;
+    }
+
     private static string QosClass(JsonObject? spec)
     {
         var containers = spec.Arr("containers")?.OfType<JsonObject>().ToList() ?? [];

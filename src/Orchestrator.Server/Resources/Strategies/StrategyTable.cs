@@ -1,15 +1,21 @@
+using Orchestrator.Server.CustomResources;
 using System.Collections.Frozen;
+using Orchestrator.Api.Registry;
 using Orchestrator.Api.Schema;
 
 namespace Orchestrator.Server.Resources.Strategies;
 
-/// <summary>The strategy of each built-in kind; every other kind (custom resources too) uses the default.</summary>
+/// <summary>The strategy of each built-in kind; kinds not listed use the default.</summary>
 public sealed class StrategyTable
 {
     private readonly FrozenDictionary<GroupKind, ResourceStrategy> strategies;
 
     public StrategyTable(ServiceIpAllocator serviceIps)
     {
+        // Kinds whose spec changes are counted in metadata.generation, with no other rule of their own.
+        var tracked = new ResourceStrategy { TracksGeneration = true };
+        // Written by PUT whether or not they exist yet (controllers, leader election, event recorders rely on it).
+        var upserted = new ResourceStrategy { AllowsCreateOnUpdate = true };
         strategies = new Dictionary<GroupKind, ResourceStrategy>
         {
             [new("", "Pod")] = new PodStrategy(),
@@ -18,14 +24,24 @@ public sealed class StrategyTable
             [new("", "ConfigMap")] = new ConfigMapStrategy(),
             [new("", "Namespace")] = new NamespaceStrategy(),
             [new("", "Node")] = new NodeStrategy(),
-            [new("apps", "Deployment")] = new WorkloadStrategy("Deployment"),
-            [new("apps", "ReplicaSet")] = new WorkloadStrategy("ReplicaSet"),
-            [new("apps", "StatefulSet")] = new WorkloadStrategy("StatefulSet"),
-            [new("apps", "DaemonSet")] = new WorkloadStrategy("DaemonSet"),
-            [new("batch", "Job")] = new JobStrategy(),
-            [new("batch", "CronJob")] = new CronJobStrategy(),
+            [new("", "Endpoints")] = upserted,
+            [new("", "Event")] = upserted,
+            [new("coordination.k8s.io", "Lease")] = upserted,
+            [new("apps", "Deployment")] = new WorkloadStrategy("Deployment") { TracksGeneration = true },
+            [new("apps", "ReplicaSet")] = new WorkloadStrategy("ReplicaSet") { TracksGeneration = true },
+            [new("apps", "StatefulSet")] = new WorkloadStrategy("StatefulSet") { TracksGeneration = true },
+            [new("apps", "DaemonSet")] = new WorkloadStrategy("DaemonSet") { TracksGeneration = true },
+            [new("batch", "Job")] = new JobStrategy() { TracksGeneration = true },
+            [new("batch", "CronJob")] = new CronJobStrategy() { TracksGeneration = true },
+            [new("networking.k8s.io", "Ingress")] = tracked,
+            [new("networking.k8s.io", "IngressClass")] = tracked,
+            [new("networking.k8s.io", "NetworkPolicy")] = tracked,
+            [new("policy", "PodDisruptionBudget")] = tracked,
+            [new("apiextensions.k8s.io", "CustomResourceDefinition")] = new CustomResourceDefinitionStrategy(),
         }.ToFrozenDictionary();
     }
 
-    public ResourceStrategy For(GroupKind kind) => strategies.GetValueOrDefault(kind, ResourceStrategy.Default);
+    /// <summary>A custom resource's strategy comes from its definition's schema; a built-in's from the table.</summary>
+    public ResourceStrategy For(ResourceDefinition resource) =>
+        resource.Custom is { } custom ? new CustomResourceStrategy(custom) : strategies.GetValueOrDefault(resource.GroupKind, ResourceStrategy.Default);
 }

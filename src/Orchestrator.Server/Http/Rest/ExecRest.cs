@@ -2,18 +2,18 @@ using System.Net.WebSockets;
 using System.Text;
 using Orchestrator.Api.Errors;
 
-namespace Orchestrator.Server.Resources;
+namespace Orchestrator.Server.Http.Rest;
 
 // GET pods/{name}/exec (WebSocket, subprotocol v5.channel.k8s.io, as kubectl 1.32 speaks it): open the same
 // WebSocket to the pod's node agent and relay binary messages both ways unchanged; the agent speaks the channel
 // protocol (0 stdin, 1 stdout, 2 stderr, 3 status, 4 resize, 255 close).
-partial class ResourceHandler
+public sealed class ExecRest(PodAgents pods) : ISubresourceRest
 {
     public const string ExecProtocol = "v5.channel.k8s.io";
 
     private static readonly string[] ExecParameters = ["command", "stdin", "stdout", "stderr", "tty"];
 
-    private async Task ExecAsync(ResourceRequest request)
+    public async Task HandleAsync(RestRequest request)
     {
         var context = request.Context;
         var token = request.Token;
@@ -23,9 +23,9 @@ partial class ResourceHandler
             throw ApiException.BadRequest($"exec supports only the {ExecProtocol} subprotocol");
         if (context.Request.Query["command"].Count == 0)
             throw ApiException.BadRequest("you must specify at least 1 command");
-        var (address, container, nodeName) = await AgentTargetAsync(request, "runs commands", token);
+        var (address, container, nodeName) = await pods.TargetAsync(request, "runs commands", token);
 
-        var target = new StringBuilder($"wss://{address.Authority}/exec/{Uri.EscapeDataString(request.Info.Namespace!)}/{Uri.EscapeDataString(request.Info.Name!)}/{Uri.EscapeDataString(container)}");
+        var target = new StringBuilder($"wss://{address.Authority}/exec/{Uri.EscapeDataString(request.Info.Namespace!)}/{Uri.EscapeDataString(request.Name)}/{Uri.EscapeDataString(container)}");
         var separator = '?';
         foreach (var parameter in ExecParameters)
         {
@@ -40,7 +40,7 @@ partial class ResourceHandler
         {
             using var connect = CancellationTokenSource.CreateLinkedTokenSource(token);
             connect.CancelAfter(TimeSpan.FromSeconds(10));
-            upstreamSocket = await agents.ConnectWebSocketAsync(new Uri(target.ToString()), ExecProtocol, connect.Token);
+            upstreamSocket = await pods.Connections.ConnectWebSocketAsync(new Uri(target.ToString()), ExecProtocol, connect.Token);
         }
         catch (Exception e) when (e is WebSocketException or HttpRequestException or OperationCanceledException && !token.IsCancellationRequested)
         {

@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Orchestrator.Api.Errors;
-using Orchestrator.Server.Http;
+using Orchestrator.Server.Resources;
 using Orchestrator.Storage.Watch;
 
-namespace Orchestrator.Server.Resources;
+namespace Orchestrator.Server.Http.Rest;
 
 partial class ResourceHandler
 {
@@ -16,10 +16,11 @@ partial class ResourceHandler
     /// A watch: resourceVersion ""/"0" first replays current state as ADDED, N starts strictly after N.
     /// One JSON event per line, flushed per event; an expired start is an ERROR event with a 410 Status.
     /// </summary>
-    private async Task WatchAsync(ResourceRequest request)
+    private async Task WatchAsync(RestRequest request)
     {
         var context = request.Context;
-        var options = ListOptions.Parse(context.Request.Query, request.Resource);
+        var store = request.Store;
+        var options = ListOptionsOf(request);
         if (request.Info.Name is { } name)
         {
             // GET .../pods/x?watch=true: a watch of one object.
@@ -34,12 +35,12 @@ partial class ResourceHandler
         List<JsonObject> initial = [];
         if (options.ResourceVersion is null or "0")
         {
-            var (items, revision, _) = await ReadMatchingAsync(request, options with { Limit = 0, ContinueAfterKey = null }, token);
+            var (items, revision, _) = await store.ListAsync(request.Namespace, options with { Limit = 0, ContinueAfterKey = null }, token);
             (initial, after) = (items, revision);
         }
         else
         {
-            after = ParseRevision(options.ResourceVersion, "resourceVersion");
+            after = ResourceStore.ParseRevision(options.ResourceVersion, "resourceVersion");
         }
 
         context.Response.StatusCode = 200;
@@ -54,20 +55,20 @@ partial class ResourceHandler
             await writer.FlushAsync(token);
 
             var interval = options.AllowBookmarks ? BookmarkInterval : TimeSpan.Zero;
-            await foreach (var batch in objects.WatchAsync(request.Prefix, after, interval, token))
+            await foreach (var batch in store.WatchAsync(request.Namespace, after, interval, token))
             {
                 foreach (var change in batch.Events)
                 {
                     if (rendering.AsTable)
                     {
-                        if (Translate(request, options, change) is { } watchEvent)
+                        if (store.Translate(options, change) is { } watchEvent)
                             await writer.WriteAsync(watchEvent.Type, watchEvent.Object, token, flush: false);
                     }
                     else if (!options.IsFiltered)
                     {
                         await writer.WriteLineAsync(watchLines.Line(change, WatchLines.TypeOf(change)), token);
                     }
-                    else if (Translate(request, options, change) is { } watchEvent)
+                    else if (store.Translate(options, change) is { } watchEvent)
                     {
                         // The selectors needed the object decoded; the line itself is shared with other watchers.
                         await writer.WriteLineAsync(watchLines.Line(change, watchEvent.Type), token);
@@ -87,34 +88,6 @@ partial class ResourceHandler
         {
             // timeoutSeconds reached or the client went away: the stream just ends.
         }
-    }
-
-    /// <summary>
-    /// A stored change as the watcher sees it through its selectors: an object that starts matching is
-    /// ADDED, one that stops matching is DELETED, as in kube-apiserver's watch cache.
-    /// </summary>
-    private static (string Type, JsonObject Object)? Translate(ResourceRequest request, ListOptions options, WatchEvent change)
-    {
-        var revision = change.Revision;
-        if (change.Type == WatchEventType.Delete)
-        {
-            var deleted = ObjectStore.Decode(change.Value, revision);
-            return Matches(request, options, deleted) ? ("DELETED", deleted) : null;
-        }
-        var current = ObjectStore.Decode(change.Value, revision);
-        var matchesNow = Matches(request, options, current);
-        if (change.PrevValue is null)
-            return matchesNow ? ("ADDED", current) : null;
-        if (!options.IsFiltered)
-            return ("MODIFIED", current);
-        var matchedBefore = Matches(request, options, ObjectStore.Decode(change.PrevValue, revision));
-        return (matchedBefore, matchesNow) switch
-        {
-            (true, true) => ("MODIFIED", current),
-            (false, true) => ("ADDED", current),
-            (true, false) => ("DELETED", current),
-            _ => null,
-        };
     }
 
     /// <summary>Writes watch events, one JSON object per line, flushing each.</summary>

@@ -3,52 +3,51 @@ using System.Text.Json.Nodes;
 using Orchestrator.Api.Errors;
 using Orchestrator.Api.Registry;
 using Orchestrator.Api.Selectors;
-using Orchestrator.Server.Http;
+using Orchestrator.Server.Resources;
 
-namespace Orchestrator.Server.Resources;
+namespace Orchestrator.Server.Http.Rest;
 
 // POST pods/{name}/eviction (policy/v1 Eviction), as kube-apiserver's eviction REST: a pod covered by a
 // PodDisruptionBudget is deleted only after the budget's status.disruptionsAllowed has been decremented
 // by a compare-and-swap, so two concurrent evictions can never both spend the last allowance.
-partial class ResourceHandler
+public sealed class EvictionRest(ResourceStores stores, TimeProvider clock) : ISubresourceRest
 {
     private const string MultiplePdbMessage = "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.";
     private const string ViolatesBudgetMessage = "Cannot evict pod as it would violate the pod's disruption budget.";
 
-    private static readonly ResourceDefinition PodDisruptionBudgets =
-        BuiltInResources.All.Single(r => r.Group == "policy" && r.Plural == "poddisruptionbudgets");
+    /// <summary>How many times the budget check and the delete are tried together when either loses a race.</summary>
+    private const int Attempts = 8;
 
-    private async Task EvictAsync(ResourceRequest request)
+    public async Task HandleAsync(RestRequest request)
     {
         var token = request.Token;
         var body = await RequestBody.ReadObjectAsync(request.Context.Request, token);
-        var name = request.Info.Name!;
+        var name = request.Name;
         if (body.Str("metadata", "name") is { Length: > 0 } evictee && evictee != name)
             throw ApiException.BadRequest($"name in URL does not match name in Eviction object: {name} vs {evictee}");
         var given = body.Obj("deleteOptions");
-        var dryRun = IsDryRun(request.Context) || given.Arr("dryRun")?.Any(d => d?.GetValue<string>() == "All") == true;
+        var dryRun = request.DryRun || given.Arr("dryRun")?.Any(d => d?.GetValue<string>() == "All") == true;
 
         // Kube retries the budget check and the pod delete together when either loses a race.
         for (var attempt = 1; ; attempt++)
         {
-            var pod = await objects.GetAsync(request.Key, local: false, token)
-                ?? throw ApiException.NotFound(request.Resource.GroupResource, name);
+            var pod = await request.Store.GetAsync(request.Namespace, name, local: false, token);
             var options = EvictionDeleteOptions(given, pod);
             try
             {
                 if (!IsRunningAndReady(pod) || pod.Obj("metadata")?["deletionTimestamp"] is not null)
                 {
                     // Not counted as healthy by any budget: its eviction cannot lower availability.
-                    await DeleteObjectAsync(request, request.Key, name, options, dryRun, token);
+                    await request.Store.DeleteAsync(request.Namespace, name, options, request.Write() with { DryRun = dryRun }, token);
                 }
                 else
                 {
                     await SpendDisruptionAsync(request, pod, dryRun, token);
-                    await DeleteObjectAsync(request, request.Key, name, options, dryRun, token);
+                    await request.Store.DeleteAsync(request.Namespace, name, options, request.Write() with { DryRun = dryRun }, token);
                 }
                 break;
             }
-            catch (ApiException e) when (e.Reason == StatusReasons.Conflict && attempt < PatchAttempts && given.Obj("preconditions") is null)
+            catch (ApiException e) when (e.Reason == StatusReasons.Conflict && attempt < Attempts && given.Obj("preconditions") is null)
             {
             }
         }
@@ -59,17 +58,17 @@ partial class ResourceHandler
     }
 
     /// <summary>Checks the pod's one budget and records the disruption in its status; throws 429 when none is allowed.</summary>
-    private async Task SpendDisruptionAsync(ResourceRequest request, JsonObject pod, bool dryRun, CancellationToken token)
+    private async Task SpendDisruptionAsync(RestRequest request, JsonObject pod, bool dryRun, CancellationToken token)
     {
-        var ns = request.Info.Namespace!;
-        var (items, _, _) = await objects.ListAsync(ObjectStore.Prefix(PodDisruptionBudgets, ns), null, 0, local: false, token);
+        var budgetStore = stores.For("policy", "poddisruptionbudgets");
+        var (items, _, _) = await budgetStore.ListAsync(request.Namespace, ListOptions.Everything, token);
         var labels = pod.Obj("metadata", "labels");
-        var budgets = items.Where(i => SelectsPod(i.Object, labels)).ToList();
+        var budgets = items.Where(i => SelectsPod(i, labels)).ToList();
         if (budgets.Count == 0)
             return;
         if (budgets.Count > 1)
             throw ApiException.InternalError(MultiplePdbMessage);
-        var (key, pdb) = budgets[0];
+        var pdb = budgets[0];
         var pdbName = pdb.Name();
         // Already granted (a retry after the pod delete lost a race): the budget counts it as disrupted, spend nothing twice.
         if (pdb.Obj("status", "disruptedPods")?[pod.Name()] is not null)
@@ -78,7 +77,7 @@ partial class ResourceHandler
             throw BudgetViolation($"The disruption budget {pdbName} is still being processed by the server.");
         var allowed = pdb.Long("status", "disruptionsAllowed") ?? 0;
         if (allowed < 0)
-            throw ApiException.Forbidden(PodDisruptionBudgets.GroupResource, pdbName, "pdb disruptions allowed is negative");
+            throw ApiException.Forbidden(budgetStore.Resource.GroupResource, pdbName, "pdb disruptions allowed is negative");
         if (allowed == 0)
             throw BudgetViolation($"The disruption budget {pdbName} needs {pdb.Long("status", "desiredHealthy") ?? 0} healthy pods and has {pdb.Long("status", "currentHealthy") ?? 0} currently");
         if (dryRun)
@@ -87,9 +86,9 @@ partial class ResourceHandler
         var status = updated.Child("status");
         status["disruptionsAllowed"] = allowed - 1;
         // The disruption controller keeps counting the pod as unhealthy until it is gone or the entry times out.
-        status.Child("disruptedPods")[pod.Name()] = Timestamp();
-        var revision = ParseRevision(pdb.Str("metadata", "resourceVersion"), "resourceVersion");
-        await objects.UpdateAsync(PodDisruptionBudgets.GroupResource, key, updated, revision, token);
+        status.Child("disruptedPods")[pod.Name()] = Json.Timestamp(clock.GetUtcNow());
+        // Pinned to the budget as read: a concurrent eviction that spent it first makes this one a conflict, tried again.
+        await budgetStore.GuaranteedUpdateAsync(request.Namespace, pdbName, null, _ => updated, WriteContext.System("orchestrator-eviction"), token);
     }
 
     private static ApiException BudgetViolation(string cause) =>
@@ -124,6 +123,6 @@ partial class ResourceHandler
             ?? new JsonObject { ["uid"] = pod.Str("metadata", "uid") };
         var grace = given.Long("gracePeriodSeconds");
         return new DeleteOptions(given.Str("propagationPolicy"), grace is < 0 ? 0 : grace,
-            given?["orphanDependents"] is JsonValue o && o.TryGetValue(out bool b) ? b : null, preconditions, DryRun: false);
+            given?["orphanDependents"] is JsonValue o && o.TryGetValue(out bool b) ? b : null, Preconditions.FromJson(preconditions), DryRun: false);
     }
 }

@@ -6,7 +6,7 @@ using Orchestrator.Api.Errors;
 using Orchestrator.Api.Registry;
 using Orchestrator.Api.Selectors;
 
-namespace Orchestrator.Server.Http;
+namespace Orchestrator.Server.Resources;
 
 /// <summary>The query parameters of list and watch, parsed and checked (400 on bad input).</summary>
 public sealed record ListOptions(
@@ -18,31 +18,36 @@ public sealed record ListOptions(
     bool AllowBookmarks,
     TimeSpan? Timeout)
 {
+    /// <summary>Every object, read linearizably.</summary>
+    public static ListOptions Everything { get; } = new(LabelSelector.Everything, FieldSelector.Everything, 0, null, null, false, null);
+
     public bool IsFiltered => !Labels.IsEverything || !Fields.IsEverything;
 
     /// <summary>resourceVersion=0: any state this replica has is fine (no read barrier).</summary>
     public bool LocalRead => ResourceVersion == "0";
 
-    public static ListOptions Parse(IQueryCollection query, ResourceDefinition resource)
+    /// <summary>Parses list and watch parameters; <paramref name="query"/> gives a parameter's value ("" when absent).</summary>
+    public static ListOptions Parse(Func<string, string> query, ResourceDefinition resource)
     {
         // Both parsers throw 400 Status errors for bad syntax and unsupported fields.
-        var labels = LabelSelector.Parse(query["labelSelector"].ToString());
-        var fields = FieldSelector.Parse(query["fieldSelector"].ToString(), resource.FieldSelectors.Supported);
+        var labels = LabelSelector.Parse(query("labelSelector"));
+        var fields = FieldSelector.Parse(query("fieldSelector"), resource.FieldSelectors.Supported);
 
         var limit = 0;
-        if (query.TryGetValue("limit", out var limitText) && limitText.ToString().Length > 0
-            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit)))
+        var limitText = query("limit");
+        if (limitText.Length > 0 && !int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit))
             throw ApiException.BadRequest($"invalid limit: {limitText}");
 
         TimeSpan? timeout = null;
-        if (query.TryGetValue("timeoutSeconds", out var timeoutText) && timeoutText.ToString().Length > 0)
+        var timeoutText = query("timeoutSeconds");
+        if (timeoutText.Length > 0)
         {
             if (!long.TryParse(timeoutText, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
                 throw ApiException.BadRequest($"invalid timeoutSeconds: {timeoutText}");
             timeout = TimeSpan.FromSeconds(Math.Min(seconds, 24 * 3600));
         }
 
-        var rv = query["resourceVersion"].ToString();
+        var rv = query("resourceVersion");
         if (rv.Length > 0 && !long.TryParse(rv, NumberStyles.None, CultureInfo.InvariantCulture, out _))
             throw ApiException.BadRequest($"invalid resourceVersion: {rv}");
 
@@ -50,9 +55,9 @@ public sealed record ListOptions(
             labels,
             fields,
             limit,
-            DecodeContinue(query["continue"].ToString()),
+            DecodeContinue(query("continue")),
             rv.Length == 0 ? null : rv,
-            string.Equals(query["allowWatchBookmarks"], "true", StringComparison.OrdinalIgnoreCase),
+            QueryValues.Bool("allowWatchBookmarks", query("allowWatchBookmarks")),
             timeout);
     }
 
