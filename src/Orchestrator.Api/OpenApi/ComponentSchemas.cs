@@ -34,6 +34,13 @@ internal sealed class ComponentSchemas
         return Ref(PatchSchema);
     }
 
+    /// <summary>Registers a schema built elsewhere (a custom resource's) under <paramref name="name"/>; returns a reference to it.</summary>
+    public IOpenApiSchema AddNamed(string name, IOpenApiSchema schema)
+    {
+        _schemas[name] = schema;
+        return Ref(name);
+    }
+
     private static OpenApiSchemaReference Ref(string name) => new(name);
 
     private string Add(Type model)

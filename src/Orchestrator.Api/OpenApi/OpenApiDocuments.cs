@@ -15,8 +15,8 @@ namespace Orchestrator.Api.OpenApi;
 /// </summary>
 /// <remarks>
 /// Built once per snapshot and immutable; rebuild when <see cref="RegistrySnapshot.Generation"/>
-/// changes. Only resources with a k8s.Models type are described: custom resources are left out,
-/// as kubectl then falls back to the Namespace PATCH operation of the api/v1 document.
+/// changes. Built-in resources are described from their k8s.Models type, custom resources from their
+/// CRD version's schema (<see cref="ResourceDefinition.Custom"/>); anything else is left out.
 /// </remarks>
 public sealed class OpenApiDocuments
 {
@@ -76,7 +76,13 @@ public sealed class OpenApiDocuments
         bool any = false;
         foreach (ResourceDefinition resource in resources)
         {
-            if (ModelTypes.Find(resource.GroupVersionKind) is { } model)
+            if (resource.Custom is { } custom)
+            {
+                (IOpenApiSchema self, IOpenApiSchema list) = CustomResourceSchemas.Add(schemas, resource, custom);
+                paths.Add(resource, self, list);
+                any = true;
+            }
+            else if (ModelTypes.Find(resource.GroupVersionKind) is { } model)
             {
                 paths.Add(resource, model);
                 any = true;

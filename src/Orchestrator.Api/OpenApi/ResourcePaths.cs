@@ -33,19 +33,23 @@ internal sealed class ResourcePaths
     /// <summary>Adds the paths of <paramref name="resource"/>, whose objects are <paramref name="model"/>.</summary>
     public void Add(ResourceDefinition resource, Type model)
     {
+        Type? list = ModelTypes.Find(new GroupVersionKind(resource.Group, resource.Version, resource.ListKind));
+        Add(resource, _schemas.Reference(model), list is null ? null : _schemas.Reference(list));
+    }
+
+    /// <summary>Adds the paths of <paramref name="resource"/> given its object and list schemas (custom resources have no model type).</summary>
+    public void Add(ResourceDefinition resource, IOpenApiSchema self, IOpenApiSchema? listSchema)
+    {
         string root = resource.Group.Length == 0 ? $"/api/{resource.Version}" : $"/apis/{resource.Group}/{resource.Version}";
         string scope = resource.Namespaced ? "Namespaced" : "";
         string collection = resource.Namespaced ? $"{root}/namespaces/{{namespace}}/{resource.Plural}" : $"{root}/{resource.Plural}";
         string item = $"{collection}/{{name}}";
         string id = OperationIdPrefix(resource.Group, resource.Version);
         GroupVersionKind gvk = resource.GroupVersionKind;
-        IOpenApiSchema self = _schemas.Reference(model);
-        Type? list = ModelTypes.Find(new GroupVersionKind(resource.Group, resource.Version, resource.ListKind));
 
         OpenApiPathItem collectionPath = PathItem(collection, resource.Namespaced ? [Parameters.Namespace()] : []);
-        if (resource.Supports(Verbs.List) && list is not null)
+        if (resource.Supports(Verbs.List) && listSchema is not null)
         {
-            IOpenApiSchema listSchema = _schemas.Reference(list);
             collectionPath.AddOperation(HttpMethod.Get,
                 Operation($"list{id}{scope}{resource.Kind}", "list", gvk, Parameters.List(), null, Ok(listSchema)));
             if (resource.Namespaced)
@@ -61,7 +65,7 @@ internal sealed class ResourcePaths
                 Operation($"create{id}{scope}{resource.Kind}", "post", gvk, Parameters.Write(), Body(self), Written(self, "201", "202")));
         }
 
-        if (resource.Supports(Verbs.DeleteCollection) && list is not null)
+        if (resource.Supports(Verbs.DeleteCollection) && listSchema is not null)
         {
             collectionPath.AddOperation(HttpMethod.Delete,
                 Operation($"deletecollection{id}{scope}{resource.Kind}", "deletecollection", gvk,
@@ -78,11 +82,11 @@ internal sealed class ResourcePaths
 
         foreach (SubresourceDefinition sub in resource.Subresources)
         {
-            AddSubresource(resource, sub, $"{item}/{sub.Name}", $"{id}{scope}{resource.Kind}{Pascal(sub.Name)}");
+            AddSubresource(resource, sub, self, $"{item}/{sub.Name}", $"{id}{scope}{resource.Kind}{Pascal(sub.Name)}");
         }
     }
 
-    private void AddSubresource(ResourceDefinition resource, SubresourceDefinition sub, string path, string id)
+    private void AddSubresource(ResourceDefinition resource, SubresourceDefinition sub, IOpenApiSchema self, string path, string id)
     {
         Type? model = ModelTypes.Find(sub.ResponseKind);
         if (sub.Name == "log")
@@ -94,13 +98,14 @@ internal sealed class ResourcePaths
             return;
         }
 
-        if (model is null)
+        // status carries the object itself (a custom resource's has no model type); scale its Scale.
+        IOpenApiSchema? schema = sub.ResponseKind == resource.GroupVersionKind ? self : model is null ? null : _schemas.Reference(model);
+        if (schema is null)
         {
             // Streaming subresources such as exec have no body schema to describe.
             return;
         }
 
-        IOpenApiSchema schema = _schemas.Reference(model);
         OpenApiPathItem pathItem = PathItem(path, ItemParameters(resource));
         AddItemOperations(pathItem, id, sub.ResponseKind, schema, sub.Verbs);
         if (sub.Verbs.Contains(Verbs.Create))

@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Orchestrator.Api.Registry;
 using Orchestrator.Api.Schema;
 
 namespace Orchestrator.Api.OpenApi;
 
 /// <summary>
-/// fieldValidation=Strict for built-in kinds: finds the fields a request sets that the kind's
-/// schema (its k8s.Models type) does not have, reported as kube-apiserver's strict decoder does.
+/// fieldValidation=Strict: finds the fields a request sets that the kind's schema (its k8s.Models type,
+/// or a custom resource's CRD schema) does not have, reported as kube-apiserver's strict decoder does.
 /// </summary>
 public static class StrictFieldValidation
 {
@@ -28,6 +29,17 @@ public static class StrictFieldValidation
         var unknown = new List<string>();
         WalkModel(model, obj, "", unknown);
         return unknown;
+    }
+
+    /// <summary>
+    /// As <see cref="UnknownFields(GroupVersionKind, JsonObject)"/>, but a custom resource is checked against its CRD
+    /// version's schema: the fields pruning would drop (x-kubernetes-preserve-unknown-fields keeps its subtree).
+    /// </summary>
+    public static IReadOnlyList<string> UnknownFields(ResourceDefinition resource, JsonObject obj)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        ArgumentNullException.ThrowIfNull(obj);
+        return resource.Custom is { } custom ? custom.Schema.UnknownFields(obj) : UnknownFields(resource.GroupVersionKind, obj);
     }
 
     /// <summary>The 400 message kube-apiserver sends: <c>strict decoding error: unknown field "spec.foo", unknown field "x"</c>.</summary>

@@ -17,6 +17,7 @@ public static class BuiltInResources
     private const string Storage = "storage.k8s.io";
     private const string Coordination = "coordination.k8s.io";
     private const string Policy = "policy";
+    private const string ApiExtensions = "apiextensions.k8s.io";
 
     /// <summary>metrics.k8s.io: served from the node agents' stats (like metrics-server), never stored.</summary>
     public const string MetricsGroup = "metrics.k8s.io";
@@ -67,6 +68,9 @@ public static class BuiltInResources
         Resource(Storage, "StorageClass", "storageclasses", namespaced: false, shortNames: ["sc"]),
         Resource(Coordination, "Lease", "leases"),
         Resource(Policy, "PodDisruptionBudget", "poddisruptionbudgets", shortNames: ["pdb"], subresources: ["status"]),
+
+        Resource(ApiExtensions, "CustomResourceDefinition", "customresourcedefinitions", namespaced: false, shortNames: ["crd", "crds"],
+            subresources: ["status"], categories: ["api-extensions"]),
     ];
 
     /// <summary>
@@ -92,7 +96,8 @@ public static class BuiltInResources
         string[]? verbs = null,
         string? singular = null,
         SelectableFields? fields = null,
-        string version = "v1")
+        string version = "v1",
+        string[]? categories = null)
     {
         var self = new GroupVersionKind(group, version, kind);
         IEnumerable<SubresourceDefinition> standard = (subresources ?? []).Select(name => name switch
@@ -111,7 +116,7 @@ public static class BuiltInResources
             Namespaced = namespaced,
             Verbs = verbs is null ? Verbs.Standard : [.. verbs],
             ShortNames = [.. shortNames ?? []],
-            Categories = all ? [AllCategory] : [],
+            Categories = [.. all ? [AllCategory] : Array.Empty<string>(), .. categories ?? []],
             Subresources = [.. standard, .. extra ?? []],
             SelectableFields = fields,
         };

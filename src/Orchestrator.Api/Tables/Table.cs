@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Orchestrator.Api.Errors;
+using Orchestrator.Api.Registry;
 using Orchestrator.Api.Schema;
 
 namespace Orchestrator.Api.Tables;
@@ -27,11 +28,39 @@ public static class Table
         string? continueToken,
         long? remainingItemCount,
         DateTimeOffset now,
+        bool includeColumnDefinitions = true) =>
+        Build(TablePrinters.For(kind), objects, includeObject, resourceVersion, continueToken, remainingItemCount, now, includeColumnDefinitions);
+
+    /// <summary>
+    /// As the <see cref="GroupKind"/> overload, but a custom resource (<see cref="ResourceDefinition.Custom"/> set)
+    /// prints Name plus its CRD version's additionalPrinterColumns, or Name and Age when it declares none.
+    /// </summary>
+    public static JsonObject Build(
+        ResourceDefinition resource,
+        IReadOnlyList<JsonObject> objects,
+        string includeObject,
+        string? resourceVersion,
+        string? continueToken,
+        long? remainingItemCount,
+        DateTimeOffset now,
         bool includeColumnDefinitions = true)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        return Build(TablePrinters.For(resource), objects, includeObject, resourceVersion, continueToken, remainingItemCount, now, includeColumnDefinitions);
+    }
+
+    private static JsonObject Build(
+        TablePrinter printer,
+        IReadOnlyList<JsonObject> objects,
+        string includeObject,
+        string? resourceVersion,
+        string? continueToken,
+        long? remainingItemCount,
+        DateTimeOffset now,
+        bool includeColumnDefinitions)
     {
         ArgumentNullException.ThrowIfNull(objects);
         Func<JsonObject, JsonNode?> rowObject = RowObject(includeObject);
-        TablePrinter printer = TablePrinters.For(kind);
 
         var rows = new JsonArray();
         foreach (JsonObject obj in objects)

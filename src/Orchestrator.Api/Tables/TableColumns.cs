@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Orchestrator.Api.Registry;
 using Orchestrator.Api.Schema;
 
 namespace Orchestrator.Api.Tables;
@@ -11,6 +12,9 @@ public static class TableColumns
     /// printer (a custom resource), Name and Age.
     /// </summary>
     public static ImmutableArray<TableColumn> For(GroupKind kind) => TablePrinters.For(kind).Columns;
+
+    /// <summary>The columns of <paramref name="resource"/>: a custom resource's additionalPrinterColumns, or its kind's.</summary>
+    public static ImmutableArray<TableColumn> For(ResourceDefinition resource) => TablePrinters.For(resource).Columns;
 
     /// <summary>Whether <paramref name="kind"/> has its own columns rather than the custom-resource default.</summary>
     public static bool HasPrinter(GroupKind kind) => TablePrinters.HasPrinter(kind);

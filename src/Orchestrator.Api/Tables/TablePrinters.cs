@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Orchestrator.Api.Registry;
 using Orchestrator.Api.Schema;
 
 namespace Orchestrator.Api.Tables;
@@ -31,9 +32,14 @@ internal static class TablePrinters
         [new("storage.k8s.io", "StorageClass")] = StoragePrinters.StorageClass,
         [new("coordination.k8s.io", "Lease")] = ClusterPrinters.Lease,
         [new("policy", "PodDisruptionBudget")] = PolicyPrinters.PodDisruptionBudget,
+        [new("apiextensions.k8s.io", "CustomResourceDefinition")] = ApiExtensionsPrinters.CustomResourceDefinition,
     }.ToFrozenDictionary();
 
     public static bool HasPrinter(GroupKind kind) => ByKind.ContainsKey(kind);
+
+    /// <summary>A custom resource prints its CRD version's columns; anything else as <see cref="For(GroupKind)"/>.</summary>
+    public static TablePrinter For(ResourceDefinition resource) =>
+        resource.Custom is { } custom ? CustomColumnsPrinter.For(custom.Columns) : For(resource.GroupKind);
 
     public static TablePrinter For(GroupKind kind) =>
         ByKind.TryGetValue(kind, out TablePrinter? printer) ? printer : CustomResourcePrinter.Printer;
