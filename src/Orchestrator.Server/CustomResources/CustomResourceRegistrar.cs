@@ -97,7 +97,7 @@ public sealed class CustomResourceRegistrar(
             foreach (var crd in crds)
             {
                 var name = crd.Name();
-                var version = crd.Str("metadata", "uid") + "/" + crd.Str("metadata", "generation");
+                var version = $"{crd.Uid()}/{crd.Long("metadata", "generation")}";
                 if (next.TryGetValue(name, out var current) && current.Version == version)
                     continue;
                 if (current is not null)

@@ -24,8 +24,6 @@ public sealed class CustomResourceStrategy : ResourceStrategy
         SupportsStrategicMerge = false;
     }
 
-    public override IReadOnlyList<string> UnknownFields(ResourceDefinition resource, JsonObject obj) => version.Schema.UnknownFields(obj);
-
     /// <summary>Unknown fields are dropped, as apiextensions-apiserver prunes (they were reported or refused before).</summary>
     public override void Canonicalize(JsonObject obj) => version.Schema.Prune(obj);
 

@@ -31,7 +31,7 @@ public sealed class Rendering
     public JsonObject List(ResourceDefinition resource, IReadOnlyList<JsonObject> items, string resourceVersion, string? continueToken, DateTimeOffset now)
     {
         if (AsTable)
-            return Table.Build(resource.GroupKind, items, IncludeObject, resourceVersion, continueToken, null, now);
+            return Table.Build(resource, items, IncludeObject, resourceVersion, continueToken, null, now);
         var metadata = new JsonObject { ["resourceVersion"] = resourceVersion };
         if (continueToken is not null)
             metadata["continue"] = continueToken;
@@ -45,5 +45,5 @@ public sealed class Rendering
     }
 
     public JsonNode One(ResourceDefinition resource, JsonObject obj, DateTimeOffset now, bool columnDefinitions = true) =>
-        AsTable ? Table.Build(resource.GroupKind, [obj], IncludeObject, obj.Str("metadata", "resourceVersion"), null, null, now, columnDefinitions) : obj;
+        AsTable ? Table.Build(resource, [obj], IncludeObject, obj.Str("metadata", "resourceVersion"), null, null, now, columnDefinitions) : obj;
 }

@@ -33,7 +33,7 @@ public class ResourceStrategy
 
     /// <summary>Fields the client sent that the kind's schema lacks (fieldValidation); empty when it has no schema.</summary>
     public virtual IReadOnlyList<string> UnknownFields(Api.Registry.ResourceDefinition resource, JsonObject obj) =>
-        Api.OpenApi.StrictFieldValidation.UnknownFields(resource.GroupVersionKind, obj);
+        Api.OpenApi.StrictFieldValidation.UnknownFields(resource, obj);
 
     /// <summary>Puts what the client sent in stored form before anything else looks at it (quantities "1000m" as "1").</summary>
     public virtual void Canonicalize(JsonObject obj) => PodSpecRules.NormalizeQuantities(obj);
