@@ -14,11 +14,14 @@ namespace Orchestrator.Server.Resources;
 
 /// <summary>
 /// Objects over the replicated key-value store: key layout, encoding, and store outcomes turned
-/// into Kubernetes errors. Objects are stored without metadata.resourceVersion; it is the key's
+/// into Kubernetes errors (no leader leaves as NoLeaderException, which the API's one error boundary answers with 503). Objects are stored without metadata.resourceVersion; it is the key's
 /// modification revision (the Raft index), filled in on every read, as kube-apiserver does with etcd.
 /// </summary>
 public sealed class ObjectStore(ReplicatedStore store)
 {
+    /// <summary>Kubernetes does not escape '&lt;', '&gt;', '&amp;' or quotes as \u sequences; neither does the stored form.</summary>
+    private static readonly JsonSerializerOptions StoredForm = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public ReplicatedStore Store => store;
 
     /// <summary>/registry/{group|core}/{plural}/[{namespace}/]{name}</summary>
@@ -34,7 +37,7 @@ public sealed class ObjectStore(ReplicatedStore store)
 
     public async Task<JsonObject?> GetAsync(string key, bool local, CancellationToken token)
     {
-        var (value, _) = await Call(() => store.GetAsync(key, local, token));
+        var (value, _) = await store.GetAsync(key, local, token);
         return value is null ? null : Decode(value.Value, value.ModRevision);
     }
 
@@ -42,17 +45,17 @@ public sealed class ObjectStore(ReplicatedStore store)
     public async Task<(List<(string Key, JsonObject Object)> Items, long Revision, bool More)> ListAsync(
         string prefix, string? startAfter, int limit, bool local, CancellationToken token)
     {
-        var page = await Call(() => store.ListAsync(prefix, startAfter, limit, local, token));
+        var page = await store.ListAsync(prefix, startAfter, limit, local, token);
         return ([.. page.Items.Select(kv => (kv.Key, Decode(kv.Value, kv.ModRevision)))], page.Revision, page.More);
     }
 
     /// <summary>One page of a prefix as stored (objects without their resourceVersion; see <see cref="StoredJson"/>).</summary>
     public Task<ListPage> ListStoredAsync(string prefix, string? startAfter, int limit, bool local, CancellationToken token) =>
-        Call(() => store.ListAsync(prefix, startAfter, limit, local, token));
+        store.ListAsync(prefix, startAfter, limit, local, token);
 
     public async Task<JsonObject> CreateAsync(GroupResource resource, string key, JsonObject obj, CancellationToken token)
     {
-        var result = await Call(() => store.ProposeAsync(StoreCommand.Create(key, Encode(obj)), token));
+        var result = await store.ProposeAsync(StoreCommand.Create(key, Encode(obj)), token);
         return result.Outcome switch
         {
             CommandOutcome.Ok => WithRevision(obj, result.Revision),
@@ -64,7 +67,7 @@ public sealed class ObjectStore(ReplicatedStore store)
     /// <summary>Writes <paramref name="obj"/> if the stored revision is still <paramref name="expectedRevision"/>.</summary>
     public async Task<JsonObject> UpdateAsync(GroupResource resource, string key, JsonObject obj, long expectedRevision, CancellationToken token)
     {
-        var result = await Call(() => store.ProposeAsync(StoreCommand.Update(key, Encode(obj), expectedRevision), token));
+        var result = await store.ProposeAsync(StoreCommand.Update(key, Encode(obj), expectedRevision), token);
         return result.Outcome switch
         {
             CommandOutcome.Ok => WithRevision(obj, result.Revision),
@@ -81,7 +84,7 @@ public sealed class ObjectStore(ReplicatedStore store)
     public async Task<JsonObject> DeleteAsync(GroupResource resource, string key, JsonObject current, long expectedRevision, CancellationToken token)
     {
         var name = NameOf(current);
-        var result = await Call(() => store.ProposeAsync(StoreCommand.Delete(key, expectedRevision), token));
+        var result = await store.ProposeAsync(StoreCommand.Delete(key, expectedRevision), token);
         return result.Outcome switch
         {
             // A retried delete that had applied before comes back without the record: it was the one read at expectedRevision.
@@ -94,14 +97,14 @@ public sealed class ObjectStore(ReplicatedStore store)
 
     /// <summary>Raw creates and deletes for bookkeeping keys (allocations); true when it took effect.</summary>
     public async Task<bool> TryCreateRawAsync(string key, byte[] value, CancellationToken token) =>
-        (await Call(() => store.ProposeAsync(StoreCommand.Create(key, value), token))).Succeeded;
+        (await store.ProposeAsync(StoreCommand.Create(key, value), token)).Succeeded;
 
     public async Task DeleteRawAsync(string key, CancellationToken token) =>
-        await Call(() => store.ProposeAsync(StoreCommand.Delete(key), token));
+        await store.ProposeAsync(StoreCommand.Delete(key), token);
 
     public async Task<List<string>> ListKeysAsync(string prefix, CancellationToken token)
     {
-        var page = await Call(() => store.ListAsync(prefix, null, 0, local: true, token));
+        var page = await store.ListAsync(prefix, null, 0, local: true, token);
         return [.. page.Items.Select(i => i.Key)];
     }
 
@@ -143,10 +146,10 @@ public sealed class ObjectStore(ReplicatedStore store)
     public static byte[] Encode(JsonObject obj)
     {
         if (obj["metadata"] is not JsonObject metadata || !metadata.Remove("resourceVersion", out var version))
-            return JsonSerializer.SerializeToUtf8Bytes(obj, Http.ApiResponses.Json);
+            return JsonSerializer.SerializeToUtf8Bytes(obj, StoredForm);
         try
         {
-            return JsonSerializer.SerializeToUtf8Bytes(obj, Http.ApiResponses.Json);
+            return JsonSerializer.SerializeToUtf8Bytes(obj, StoredForm);
         }
         finally
         {
@@ -169,17 +172,4 @@ public sealed class ObjectStore(ReplicatedStore store)
     private static string NameOf(JsonObject obj) => obj["metadata"]?["name"]?.GetValue<string>() ?? "";
 
     private static InvalidOperationException Unexpected(CommandOutcome outcome) => new($"unexpected store outcome {outcome}");
-
-    /// <summary>No leader within the store's bounded wait: 503 with Retry-After, as the issue asks.</summary>
-    private static async Task<T> Call<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (NoLeaderException e)
-        {
-            throw ApiException.ServiceUnavailable($"the cluster has no leader: {e.Message}", retryAfterSeconds: 1);
-        }
-    }
 }
