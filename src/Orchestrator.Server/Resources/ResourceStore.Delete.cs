@@ -10,30 +10,26 @@ partial class ResourceStore
     /// to finalizers, the node agent (graceful pod deletion) or the namespace controller. Returns what was deleted,
     /// or the object as marked.
     /// </summary>
-    public async Task<JsonObject> DeleteAsync(string? ns, string name, DeleteOptions options, WriteContext context, CancellationToken token)
+    public Task<JsonObject> DeleteAsync(string? ns, string name, DeleteOptions options, WriteContext context, CancellationToken token)
     {
         var key = Key(ns, name);
         var dryRun = context.DryRun || options.DryRun;
-        for (var attempt = 1; ; attempt++)
+        var preconditionFailed = false;
+        return ConflictRetry.RunAsync(async _ =>
         {
             var current = await objects.GetAsync(key, local: false, token) ?? throw ApiException.NotFound(Resource.GroupResource, name);
+            preconditionFailed = true;
             options.Preconditions?.Check(Resource.GroupResource, current);
+            preconditionFailed = false;
             var revision = Revision(current);
-            try
-            {
-                if (MarkForDeletion(current, options) is { } marked)
-                    return await WriteAsync(key, current, marked, revision, dryRun, token);
-                if (dryRun)
-                    return current;
-                var deleted = await objects.DeleteAsync(Resource.GroupResource, key, current, revision, token);
-                await Strategy.ReleaseAsync(deleted, objects, CancellationToken.None);
-                return deleted;
-            }
-            catch (ApiException e) when (e.Reason == StatusReasons.Conflict && attempt < UpdateAttempts)
-            {
-                // Changed between read and delete: look again.
-            }
-        }
+            if (MarkForDeletion(current, options) is { } marked)
+                return await WriteAsync(key, current, marked, revision, dryRun, token);
+            if (dryRun)
+                return current;
+            var deleted = await objects.DeleteAsync(Resource.GroupResource, key, current, revision, token);
+            await Strategy.ReleaseAsync(deleted, objects, CancellationToken.None);
+            return deleted;
+        }, e => ConflictRetry.IsConflict(e) && !preconditionFailed);
     }
 
     /// <summary>Deletes every object the selectors match; ones gone meanwhile are skipped. Returns them and the list's revision.</summary>

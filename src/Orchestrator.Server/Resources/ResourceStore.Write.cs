@@ -47,7 +47,7 @@ partial class ResourceStore
             {
                 return await objects.CreateAsync(Resource.GroupResource, Key(obj.Namespace(), obj.Name()), obj, token);
             }
-            catch (ApiException e) when (e.Reason == StatusReasons.AlreadyExists && generated && attempt < UpdateAttempts)
+            catch (ApiException e) when (e.Reason == StatusReasons.AlreadyExists && generated && attempt < ConflictRetry.Attempts)
             {
                 // A generated name collided: release and try another suffix, as kube-apiserver does.
                 await Strategy.ReleaseAsync(obj, objects, CancellationToken.None);
@@ -174,7 +174,7 @@ partial class ResourceStore
     /// the caller's precondition: when it is not the current one that is a 409, never retried; otherwise a concurrent
     /// write just makes it read and try again. A no-op is not written; an object whose last finalizer went is deleted.
     /// </summary>
-    public async Task<(JsonObject Result, bool Created)> GuaranteedUpdateAsync(
+    public Task<(JsonObject Result, bool Created)> GuaranteedUpdateAsync(
         string? ns,
         string name,
         Preconditions? preconditions,
@@ -184,23 +184,17 @@ partial class ResourceStore
         Func<Task<JsonObject>>? createIfMissing = null)
     {
         var key = Key(ns, name);
-        for (var attempt = 1; ; attempt++)
+        var final = false;
+        return ConflictRetry.RunAsync(async attempt =>
         {
             // The first read is linearizable; after a conflict this replica has at least what the leader refused on.
             var current = await objects.GetAsync(key, local: attempt > 1, token);
             if (current is null)
             {
-                if (createIfMissing is null)
-                    throw ApiException.NotFound(Resource.GroupResource, name);
-                try
-                {
-                    return (await createIfMissing(), true);
-                }
-                catch (ApiException e) when (e.Reason == StatusReasons.AlreadyExists && attempt < UpdateAttempts)
-                {
-                    continue; // made meanwhile: update it instead
-                }
+                // Made meanwhile (AlreadyExists) means: read again and update it instead.
+                return createIfMissing is null ? throw ApiException.NotFound(Resource.GroupResource, name) : (await createIfMissing(), true);
             }
+            final = true; // a failed precondition or a pinned revision is the client's answer
             preconditions?.Check(Resource.GroupResource, current);
             var revision = Revision(current);
             var updated = tryUpdate(current);
@@ -208,15 +202,9 @@ partial class ResourceStore
             if (pinned && ParseRevision(updated.Str("metadata", "resourceVersion"), "resourceVersion") != revision)
                 throw ApiException.Conflict(Resource.GroupResource, name);
             updated.Metadata().Remove("resourceVersion");
-            try
-            {
-                return (await WriteAsync(key, current, updated, revision, context.DryRun, token), false);
-            }
-            catch (ApiException e) when (e.Reason == StatusReasons.Conflict && !pinned && preconditions?.ResourceVersion is null && attempt < UpdateAttempts)
-            {
-                // Someone wrote in between: read again and redo the change on the fresh copy.
-            }
-        }
+            final = pinned || preconditions?.ResourceVersion is not null;
+            return (await WriteAsync(key, current, updated, revision, context.DryRun, token), false);
+        }, e => e.Reason == StatusReasons.AlreadyExists && createIfMissing is not null || ConflictRetry.IsConflict(e) && !final);
     }
 
     /// <summary>The compare-and-swap write of an update, with the strategy's reservations taken and given back.</summary>

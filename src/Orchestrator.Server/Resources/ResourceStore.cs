@@ -16,9 +16,6 @@ namespace Orchestrator.Server.Resources;
 /// </summary>
 public sealed partial class ResourceStore
 {
-    /// <summary>How many times a write is tried again on a fresh copy when a concurrent one got in first.</summary>
-    private const int UpdateAttempts = 8;
-
     private readonly ObjectStore objects;
     private readonly NamespaceLifecycle namespaces;
     private readonly TimeProvider clock;

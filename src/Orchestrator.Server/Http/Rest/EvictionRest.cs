@@ -15,9 +15,6 @@ public sealed class EvictionRest(ResourceStores stores, TimeProvider clock) : IS
     private const string MultiplePdbMessage = "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.";
     private const string ViolatesBudgetMessage = "Cannot evict pod as it would violate the pod's disruption budget.";
 
-    /// <summary>How many times the budget check and the delete are tried together when either loses a race.</summary>
-    private const int Attempts = 8;
-
     public async Task HandleAsync(RestRequest request)
     {
         var token = request.Token;
@@ -28,29 +25,14 @@ public sealed class EvictionRest(ResourceStores stores, TimeProvider clock) : IS
         var given = body.Obj("deleteOptions");
         var dryRun = request.DryRun || given.Arr("dryRun")?.Any(d => d?.GetValue<string>() == "All") == true;
 
-        // Kube retries the budget check and the pod delete together when either loses a race.
-        for (var attempt = 1; ; attempt++)
+        await ConflictRetry.RunAsync(async _ =>
         {
             var pod = await request.Store.GetAsync(request.Namespace, name, local: false, token);
-            var options = EvictionDeleteOptions(given, pod);
-            try
-            {
-                if (!IsRunningAndReady(pod) || pod.Obj("metadata")?["deletionTimestamp"] is not null)
-                {
-                    // Not counted as healthy by any budget: its eviction cannot lower availability.
-                    await request.Store.DeleteAsync(request.Namespace, name, options, request.Write() with { DryRun = dryRun }, token);
-                }
-                else
-                {
-                    await SpendDisruptionAsync(request, pod, dryRun, token);
-                    await request.Store.DeleteAsync(request.Namespace, name, options, request.Write() with { DryRun = dryRun }, token);
-                }
-                break;
-            }
-            catch (ApiException e) when (e.Reason == StatusReasons.Conflict && attempt < Attempts && given.Obj("preconditions") is null)
-            {
-            }
-        }
+            // Not counted as healthy by any budget (not running and ready, or going already): its eviction cannot lower availability.
+            if (IsRunningAndReady(pod) && !pod.IsDeleting())
+                await SpendDisruptionAsync(request, pod, dryRun, token);
+            return await request.Store.DeleteAsync(request.Namespace, name, EvictionDeleteOptions(given, pod), request.Write() with { DryRun = dryRun }, token);
+        }, e => ConflictRetry.IsConflict(e) && given.Obj("preconditions") is null);
         var success = ApiResponses.Success(name, "", "pods", null);
         success.Remove("details");
         success["code"] = 201;
