@@ -121,6 +121,16 @@ public sealed class CustomResourceDefinitionValidationTests
     }
 
     [Fact]
+    public void Defaults_must_satisfy_their_schema()
+    {
+        List<string> errors = Errors(crd => Root(crd)["properties"]!["spec"]!["properties"]!["version"]!["default"] = "9.6");
+
+        Assert.Equal(
+            ["spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[version].default: Unsupported value: \"9.6\": supported values: \"13.0\", \"14.5\", \"15.1\""],
+            errors);
+    }
+
+    [Fact]
     public void Root_must_be_an_object()
     {
         Assert.Equal(

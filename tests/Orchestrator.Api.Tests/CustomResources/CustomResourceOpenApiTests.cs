@@ -82,4 +82,19 @@ public sealed class CustomResourceOpenApiTests
         Assert.NotNull(SchemaNameOfKind(document, "apiextensions.k8s.io", "v1", "CustomResourceDefinition"));
         Assert.NotNull(document["paths"]!["/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{name}/status"]);
     }
+
+    [Fact]
+    public void OpenApi_3_0_keywords_survive_the_round_trip()
+    {
+        JsonObject crd = DatabaseCrd.Crd();
+        JsonObject spec = crd["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!["properties"]!["spec"]!.AsObject();
+        spec["properties"]!["ratio"] = Json.Parse("{'type':'number','minimum':0,'exclusiveMinimum':true,'nullable':true}");
+        var registry = ResourceRegistry.CreateWithBuiltIns();
+        registry.Register(Api.CustomResources.CustomResourceDefinitions.ResourcesOf(crd).Single());
+        JsonObject document = Parse(OpenApiDocuments.Build(registry.Snapshot).Find("apis/example.com/v1")!.Json);
+
+        JsonNode ratio = Schemas(document)["com.example.v1.Database"]!["properties"]!["spec"]!["properties"]!["ratio"]!;
+
+        Json.Equal("{'type':'number','minimum':0,'exclusiveMinimum':true,'nullable':true}", ratio);
+    }
 }
