@@ -67,6 +67,12 @@ internal static class StructuralRules
             errors.Invalid(path.Child("pattern"), pattern, "must be a valid regular expression");
         }
 
+        if (schema["default"] is { } value)
+        {
+            // A default that fails its own schema would make every defaulted object invalid.
+            StructuralSchema.Parse(schema).ValidateDefault(value, path.Child("default"), errors);
+        }
+
         ValidateListType(schema, type, path, errors);
         Children(schema, type, path, errors);
     }

@@ -8,6 +8,12 @@ namespace Orchestrator.Api.CustomResources;
 /// Validation of a custom resource against its schema, with the field paths, error types and
 /// messages apiextensions-apiserver reports (kube-openapi's messages, "spec.x in body ..." included).
 /// </summary>
+/// <remarks>
+/// A walker of its own rather than JsonSchema.Net: CRD schemas are OpenAPI 3.0 (draft-4 style boolean
+/// exclusiveMinimum, nullable, x-kubernetes-int-or-string), which JSON Schema 2020-12 reads differently,
+/// and every error needs kube's type, bad value and wording, which the keyword's own values give
+/// directly here but would have to be re-derived from a library's evaluation path after the fact.
+/// </remarks>
 public sealed partial class StructuralSchema
 {
     // kube's root fields are checked by the generic metadata validation, never by the CRD schema.
@@ -34,6 +40,9 @@ public sealed partial class StructuralSchema
             }
         }
     }
+
+    /// <summary>Validates a schema's own default value, errors reported under <paramref name="path"/>.</summary>
+    internal void ValidateDefault(JsonNode value, FieldPath path, FieldErrorList errors) => ValidateValue(value, path, errors);
 
     private void ValidateValue(JsonNode? value, FieldPath path, FieldErrorList errors)
     {

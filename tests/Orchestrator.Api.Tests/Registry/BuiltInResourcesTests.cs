@@ -31,6 +31,7 @@ public sealed class BuiltInResourcesTests
     [InlineData("storage.k8s.io", "storageclasses", "StorageClass", "storageclass", false, "sc")]
     [InlineData("coordination.k8s.io", "leases", "Lease", "lease", true, null)]
     [InlineData("policy", "poddisruptionbudgets", "PodDisruptionBudget", "poddisruptionbudget", true, "pdb")]
+    [InlineData("apiextensions.k8s.io", "customresourcedefinitions", "CustomResourceDefinition", "customresourcedefinition", false, "crd")]
     public void Describes_builtin_resource(string group, string plural, string kind, string singular, bool namespaced, string? shortName)
     {
         ResourceDefinition resource = Assert.IsType<ResourceDefinition>(_registry.Find(group, "v1", plural));
@@ -99,9 +100,20 @@ public sealed class BuiltInResourcesTests
     {
         Assert.Equal(new GroupVersion("", "v1"), _registry.GroupVersions[0]);
         Assert.Contains(new GroupVersion("networking.k8s.io", "v1"), _registry.GroupVersions);
-        // Seven stored group-versions plus metrics.k8s.io/v1beta1 (discovery only).
+        // Eight stored group-versions (apiextensions.k8s.io/v1 for CRDs) plus metrics.k8s.io/v1beta1 (discovery only).
         Assert.Contains(new GroupVersion("metrics.k8s.io", "v1beta1"), _registry.GroupVersions);
-        Assert.Equal(8, _registry.GroupVersions.Length);
+        Assert.Contains(new GroupVersion("apiextensions.k8s.io", "v1"), _registry.GroupVersions);
+        Assert.Equal(9, _registry.GroupVersions.Length);
+    }
+
+    [Fact]
+    public void Crds_answer_to_both_short_names_and_api_extensions_category()
+    {
+        ResourceDefinition crds = _registry.Find("apiextensions.k8s.io", "v1", "customresourcedefinitions")!;
+
+        Assert.Equal(new[] { "crd", "crds" }, crds.ShortNames);
+        Assert.Equal(crds, Assert.Single(_registry.FindByCategory("api-extensions")));
+        Assert.Equal(("status", "CustomResourceDefinition"), (crds.Subresources.Single().Name, crds.Subresources.Single().ResponseKind.Kind));
     }
 
     [Theory]
