@@ -31,7 +31,7 @@ public sealed class ExecRest(PodAgents pods) : ISubresourceRest
         {
             foreach (var value in context.Request.Query[parameter])
             {
-                target.Append(separator).Append(parameter).Append('=').Append(Uri.EscapeDataString(value ?? ""));
+                target.Append(separator).Append(parameter).Append('=').Append(Uri.EscapeDataString(RestRequest.Normalized(parameter, value ?? "")));
                 separator = '&';
             }
         }

@@ -22,7 +22,7 @@ public sealed class LogRest(PodAgents pods) : ISubresourceRest
         {
             if (query[parameter].ToString() is { Length: > 0 } value)
             {
-                target.Append(separator).Append(parameter).Append('=').Append(Uri.EscapeDataString(value));
+                target.Append(separator).Append(parameter).Append('=').Append(Uri.EscapeDataString(RestRequest.Normalized(parameter, value)));
                 separator = '&';
             }
         }

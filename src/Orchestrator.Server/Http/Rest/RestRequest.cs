@@ -65,6 +65,13 @@ public sealed record RestRequest(HttpContext Context, RequestInfo Info, Resource
         return ApiResponses.WriteJsonAsync(Context, code, body);
     }
 
+    /// <summary>The boolean options of logs and exec the API server forwards to a node agent.</summary>
+    private static readonly HashSet<string> BooleanOptions = ["follow", "timestamps", "previous", "stdin", "stdout", "stderr", "tty"];
+
+    /// <summary>A query value as forwarded to a node agent: booleans checked and spelled "true"/"false" (400 otherwise), the rest as sent.</summary>
+    public static string Normalized(string parameter, string value) =>
+        BooleanOptions.Contains(parameter) ? (QueryValues.Bool(parameter, value) ? "true" : "false") : value;
+
     /// <summary>fieldManager, else the client's program name from its User-Agent, as Kubernetes does.</summary>
     private string ManagerName()
     {
