@@ -58,6 +58,8 @@ public sealed class ConformanceFixture : IAsyncLifetime
     /// <summary>Creates the table's object through a replica and returns what the server answered (201 asserted).</summary>
     public async Task<JsonObject> CreateAsync(int replica, Target target, string? ns, string name, JsonObject? labels = null)
     {
+        foreach (var (collection, companion) in target.Fixture.Companions(name, ns))
+            await Api.OkAsync(replica, HttpMethod.Post, collection, companion);
         var manifest = target.Fixture.Make(name, ns);
         if (labels is not null)
             manifest["metadata"]!["labels"] = labels;

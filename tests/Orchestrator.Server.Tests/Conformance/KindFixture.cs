@@ -46,6 +46,12 @@ public sealed record KindFixture
 
     public required JsonNode[] Values { get; init; }
 
+    /// <summary>
+    /// Objects (collection path, body) created before each object of the kind, for kinds a controller removes when they
+    /// stand alone: an Endpoints object belongs to a Service of its name.
+    /// </summary>
+    public Func<string, string?, (string Collection, JsonObject Body)[]> Companions { get; init; } = (_, _) => [];
+
     /// <summary>Required exactly when the kind has a status subresource.</summary>
     public StatusCase? Status { get; init; }
 

@@ -98,6 +98,15 @@ public static class KindTable
             {
                 ["subsets"] = Node("""[{"addresses":[{"ip":"192.0.2.1"}],"ports":[{"port":80}]}]"""),
             }, Annotated()),
+            // The endpoints of a Service without a selector, which the endpoints controller leaves to their writer (an Endpoints
+            // object without its Service is removed by the controller, as kube-controller-manager does on its next sync).
+            Companions = (name, ns) =>
+            [
+                ($"/api/v1/namespaces/{ns}/services", Object("v1", "Service", name, ns, new()
+                {
+                    ["spec"] = new JsonObject { ["ports"] = new JsonArray(new JsonObject { ["port"] = 80 }) },
+                })),
+            ],
             Pointer = AnnotationPointer,
             Values = Strings("ep-"),
         },
