@@ -101,8 +101,7 @@ public sealed partial class CustomResourceKubectlTests(ClusterFixture fixture) :
 
         // The schema rejects an invalid object, naming each field, through kubectl and the raw API alike.
         var invalid = await fixture.FailsAsync(replica, Database("bad-db", size: "ten", version: "9.9"), "-n", ns, "apply", "-f", "-");
-        Assert.Contains("Error from server (Invalid)", invalid);
-        Assert.Contains("Database.example.com \"bad-db\" is invalid", invalid);
+        Assert.Contains("The Database \"bad-db\" is invalid: ", invalid); // kubectl's form of a 422 with causes, one "* " line each
         Assert.Contains("spec.size: Invalid value: \"ten\": spec.size in body should match '^[0-9]+(Mi|Gi|Ti)$'", invalid);
         Assert.Contains("spec.version: Unsupported value: \"9.9\": supported values: \"13.0\", \"14.5\", \"15.1\"", invalid);
         await RawInvalidAsync(reader, ns);
@@ -134,6 +133,7 @@ public sealed partial class CustomResourceKubectlTests(ClusterFixture fixture) :
         var status = JsonNode.Parse(text)!;
         Assert.Equal("Status", (string?)status["kind"]);
         Assert.Equal("Invalid", (string?)status["reason"]);
+        Assert.StartsWith("Database.example.com \"bad-db\" is invalid: ", (string?)status["message"]);
         Assert.Equal(422, (int?)status["code"]);
         Assert.Equal("Database", (string?)status["details"]?["kind"]);
         Assert.Equal("example.com", (string?)status["details"]?["group"]);

@@ -66,8 +66,6 @@ public sealed partial class ConformanceTests
     [InlineData("watch=t")]
     [InlineData("watch=T")]
     [InlineData("watch=TRUE")]
-    [InlineData("watch=true&allowWatchBookmarks=True")]
-    [InlineData("watch=True&allowWatchBookmarks=1")]
     public async Task QueryBooleansParseLikeGo(string query)
     {
         var ns = await fixture.Api.NamespaceAsync();
@@ -93,6 +91,29 @@ public sealed partial class ConformanceTests
         var first = JsonNode.Parse(line)!;
         Assert.True((string?)first["type"] == "ADDED" && (string?)first["object"]?["metadata"]?["name"] == "watched",
             $"?{query} is a watch: expected an ADDED event of the new configmap, got {line[..Math.Min(line.Length, 400)]}");
+    }
+
+    /// <summary>allowWatchBookmarks in Go's forms: a quiet watch gets a BOOKMARK (this server sends one every 5 s).</summary>
+    [Theory]
+    [InlineData("True")]
+    [InlineData("1")]
+    [InlineData("t")]
+    public async Task AllowWatchBookmarksParsesLikeGo(string value)
+    {
+        var ns = await fixture.Api.NamespaceAsync();
+        var path = $"/api/v1/namespaces/{ns}/configmaps";
+        var listVersion = (string?)(await fixture.Api.OkAsync(3, HttpMethod.Get, path))["metadata"]!["resourceVersion"];
+        await using var watch = await WatchReader.OpenAsync(fixture.Api.Client(1),
+            $"{path}?watch=true&allowWatchBookmarks={value}&timeoutSeconds=30&resourceVersion={listVersion}");
+        JsonObject? first = null;
+        try
+        {
+            first = await watch.NextAsync(TimeSpan.FromSeconds(12));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        Assert.True((string?)first?["type"] == "BOOKMARK", $"allowWatchBookmarks={value}: expected a BOOKMARK within 12 s, got {first?.ToJsonString() ?? "nothing"}");
     }
 
     [Theory]
