@@ -23,7 +23,7 @@ public readonly record struct ResourceAmounts(long MilliCpu, long Memory, long P
     /// <summary>A node's status.allocatable (capacity when allocatable is absent).</summary>
     public static ResourceAmounts Allocatable(JsonObject node)
     {
-        var list = JsonFields.Obj(node, "status", "allocatable") ?? JsonFields.Obj(node, "status", "capacity");
+        var list = node.Obj("status", "allocatable") ?? node.Obj("status", "capacity");
         return new(Milli(list?["cpu"]), Whole(list?["memory"]), Whole(list?["pods"]));
     }
 
@@ -34,15 +34,15 @@ public readonly record struct ResourceAmounts(long MilliCpu, long Memory, long P
     public static ResourceAmounts Requests(JsonObject pod)
     {
         long cpu = 0, memory = 0;
-        foreach (var container in JsonFields.Objects(pod, "spec", "containers"))
+        foreach (var container in pod.Items("spec", "containers"))
         {
-            var requests = JsonFields.Obj(container, "resources", "requests");
+            var requests = container.Obj("resources", "requests");
             cpu += Milli(requests?["cpu"]);
             memory += Whole(requests?["memory"]);
         }
-        foreach (var container in JsonFields.Objects(pod, "spec", "initContainers"))
+        foreach (var container in pod.Items("spec", "initContainers"))
         {
-            var requests = JsonFields.Obj(container, "resources", "requests");
+            var requests = container.Obj("resources", "requests");
             cpu = Math.Max(cpu, Milli(requests?["cpu"]));
             memory = Math.Max(memory, Whole(requests?["memory"]));
         }

@@ -26,7 +26,7 @@ public sealed class SchedulerCache
 
     public void SetNode(JsonObject node)
     {
-        var name = JsonFields.Name(node);
+        var name = node.Name();
         var state = GetOrAdd(name);
         state.SetNode(node);
         if (!positions.ContainsKey(name))

@@ -294,7 +294,7 @@ public sealed partial class NodeAgent
                 containers.Add(new JsonObject
                 {
                     ["name"] = slot.Name,
-                    ["startTime"] = JsonFields.Timestamp(slot.StartedAt),
+                    ["startTime"] = Json.Timestamp(slot.StartedAt),
                     ["cpu"] = new JsonObject { ["time"] = Time(usage.Timestamp), ["usageNanoCores"] = NanoCores(id), ["usageCoreNanoSeconds"] = usage.CpuUsageNanoseconds },
                     ["memory"] = new JsonObject { ["time"] = Time(usage.Timestamp), ["workingSetBytes"] = usage.MemoryWorkingSetBytes },
                 });
