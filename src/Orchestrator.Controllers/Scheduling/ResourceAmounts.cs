@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Orchestrator.Client;
 using Orchestrator.Api.Validation;
 
 namespace Orchestrator.Controllers.Scheduling;
@@ -49,19 +48,7 @@ public readonly record struct ResourceAmounts(long MilliCpu, long Memory, long P
         return new(cpu, memory, 1);
     }
 
-    private static long Milli(JsonNode? value) =>
-        Parse(value) is { } quantity ? (long)Clamp(quantity.MilliValue) : 0;
+    private static long Milli(JsonNode? value) => Quantity.Read(value)?.Int64MilliValue ?? 0;
 
-    private static long Whole(JsonNode? value) =>
-        Parse(value) is { } quantity ? (long)Clamp(quantity.Value) : 0;
-
-    private static System.Numerics.BigInteger Clamp(System.Numerics.BigInteger value) =>
-        System.Numerics.BigInteger.Min(value, long.MaxValue);
-
-    private static Quantity? Parse(JsonNode? value) => value switch
-    {
-        JsonValue v when v.TryGetValue<string>(out var text) => Quantity.TryParse(text, out var q) ? q : null,
-        JsonValue v when v.TryGetValue<long>(out var number) => Quantity.FromInteger(number),
-        _ => null,
-    };
+    private static long Whole(JsonNode? value) => Quantity.Read(value)?.Int64Value ?? 0;
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Orchestrator.Api.Validation;
 using Orchestrator.Client;
 using Orchestrator.Node.Images;
 using Orchestrator.Node.Runtime;
@@ -50,9 +51,9 @@ internal sealed class ContainerSpecs(KubeClient client)
             NetworkNamespacePath = sandbox.NamespacePath,
             Resources = new ContainerResources
             {
-                MemoryLimitBytes = ResourceQuantity.Bytes(limits.Str("memory")),
-                CpuLimitMillicores = ResourceQuantity.Millicores(limits.Str("cpu")),
-                CpuRequestMillicores = ResourceQuantity.Millicores(requests.Str("cpu") ?? limits.Str("cpu")),
+                MemoryLimitBytes = Quantity.Read(limits?["memory"])?.Int64Value,
+                CpuLimitMillicores = Quantity.Read(limits?["cpu"])?.Int64MilliValue,
+                CpuRequestMillicores = Quantity.Read(requests?["cpu"] ?? limits?["cpu"])?.Int64MilliValue,
             },
         };
     }
