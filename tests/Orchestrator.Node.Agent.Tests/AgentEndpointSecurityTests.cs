@@ -1,7 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
-using Orchestrator.Client;
 using Orchestrator.Server.Security;
 using Xunit;
 

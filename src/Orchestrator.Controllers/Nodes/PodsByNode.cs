@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Orchestrator.Client;
 using Orchestrator.Client.Informers;
 using Orchestrator.Controllers.Runtime;
 

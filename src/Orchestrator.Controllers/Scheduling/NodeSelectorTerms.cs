@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Orchestrator.Client;
 
 namespace Orchestrator.Controllers.Scheduling;
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Orchestrator.Client;
 using Orchestrator.Controllers.Runtime;
 
 namespace Orchestrator.Controllers.Scheduling;

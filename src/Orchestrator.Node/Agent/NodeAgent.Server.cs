@@ -14,7 +14,6 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orchestrator.Client;
 using Orchestrator.Node.Runtime;
 
 namespace Orchestrator.Node.Agent;

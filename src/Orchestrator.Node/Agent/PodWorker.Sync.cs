@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
-using Orchestrator.Client;
 using Orchestrator.Node.Images;
 using Orchestrator.Node.Runtime;
 

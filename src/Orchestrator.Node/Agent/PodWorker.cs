@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using Orchestrator.Client;
 using Orchestrator.Node.Runtime;
 
 namespace Orchestrator.Node.Agent;
