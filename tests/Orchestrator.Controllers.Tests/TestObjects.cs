@@ -56,16 +56,16 @@ public static class TestObjects
         return pod!;
     }
 
-    public static string? NodeOf(JsonObject pod) => JsonFields.StrOrNull(pod, "spec", "nodeName");
+    public static string? NodeOf(JsonObject pod) => pod.Str("spec", "nodeName");
 
     public static bool IsBound(JsonObject pod) => !string.IsNullOrEmpty(NodeOf(pod));
 
     public static bool IsRunningAndReady(JsonObject pod) =>
-        JsonFields.Str(pod, "status", "phase") == "Running" && JsonFields.Str(JsonFields.Condition(pod, "Ready"), "status") == "True";
+        pod.Str("status", "phase") == "Running" && pod.Condition("Ready").Str("status") == "True";
 
     public static async Task<List<JsonObject>> EventsAsync(KubeClient client, string ns, string pod)
     {
         var list = await client.ListAsync(ApiResource.Events, ns);
-        return [.. list.Items.Where(e => JsonFields.Str(e, "involvedObject", "name") == pod)];
+        return [.. list.Items.Where(e => (e.Str("involvedObject", "name") ?? "") == pod)];
     }
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
-using Orchestrator.Client;
 using Orchestrator.Server.Security;
 using Xunit;
 
@@ -73,7 +72,7 @@ public sealed class AgentEndpointSecurityTests(AgentFixture fixture)
             using var response = await http.GetAsync(Summary);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var summary = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
-            Assert.Equal(fixture.NodeName, JsonFields.Str(summary, "node", "nodeName"));
+            Assert.Equal(fixture.NodeName, summary.Str("node", "nodeName") ?? "");
         }
 
         // Self-signed for the node's address and name; its key is readable by root only.

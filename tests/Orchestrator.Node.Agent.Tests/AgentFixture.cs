@@ -112,9 +112,9 @@ public sealed class AgentFixture : IAsyncLifetime
         await Eventually.HoldsAsync(async () =>
         {
             events = [.. (await Client.ListAsync(ApiResource.Events, ns)).Items
-                .Where(e => JsonFields.Str(e, "involvedObject", "name") == pod && JsonFields.Str(e, "source", "component") == "kubelet")];
-            return reasons.All(r => events.Any(e => JsonFields.Str(e, "reason") == r));
-        }, TimeSpan.FromSeconds(30), () => string.Join("; ", events.Select(e => $"{JsonFields.Str(e, "reason")}: {JsonFields.Str(e, "message")}")));
+                .Where(e => (e.Str("involvedObject", "name") ?? "") == pod && e.Str("source", "component") == "kubelet")];
+            return reasons.All(r => events.Any(e => (e.Str("reason") ?? "") == r));
+        }, TimeSpan.FromSeconds(30), () => string.Join("; ", events.Select(e => $"{e.Str("reason")}: {e.Str("message")}")));
         return events;
     }
 

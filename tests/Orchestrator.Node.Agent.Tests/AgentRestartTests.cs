@@ -16,10 +16,10 @@ public sealed class AgentRestartTests(AgentFixture fixture)
         var ns = await fixture.NamespaceAsync();
         var marker = "marker-" + Guid.NewGuid().ToString("N")[..10];
         await fixture.Client.CreateAsync(ApiResource.Pods, ns, fixture.Pod("survivor", $"sleep 3600; echo {marker}"));
-        var before = await fixture.WaitPodAsync(ns, "survivor", p => JsonFields.Str(p, "status", "phase") == "Running"
-            && JsonFields.Str(JsonFields.Condition(p, "Ready"), "status") == "True");
+        var before = await fixture.WaitPodAsync(ns, "survivor", p => p.Str("status", "phase") == "Running"
+            && p.Condition("Ready").Str("status") == "True");
         var pids = await AgentFixture.WaitPidsAsync(marker);
-        var uid = JsonFields.Str(before, "metadata", "uid");
+        var uid = before.Str("metadata", "uid") ?? "";
 
         await fixture.RestartAgentAsync();
 
@@ -29,14 +29,14 @@ public sealed class AgentRestartTests(AgentFixture fixture)
         // ...and after a few syncs and status updates has neither restarted nor reported it lost.
         await Task.Delay(TimeSpan.FromSeconds(4));
         var after = await fixture.WaitPodAsync(ns, "survivor", _ => true);
-        var status = JsonFields.Objects(after, "status", "containerStatuses").First();
-        var was = JsonFields.Objects(before, "status", "containerStatuses").First();
-        Assert.Equal(0, JsonFields.IntOrNull(status, "restartCount"));
-        Assert.Equal("True", JsonFields.Str(JsonFields.Condition(after, "Ready"), "status"));
-        Assert.Equal(JsonFields.Str(was, "containerID"), JsonFields.Str(status, "containerID"));
-        Assert.Equal(JsonFields.Str(was, "state", "running", "startedAt"), JsonFields.Str(status, "state", "running", "startedAt"));
-        Assert.Null(JsonFields.Obj(status, "lastState", "terminated"));
-        Assert.Equal(JsonFields.Str(before, "status", "podIP"), JsonFields.Str(after, "status", "podIP"));
+        var status = after.Items("status", "containerStatuses").First();
+        var was = before.Items("status", "containerStatuses").First();
+        Assert.Equal(0, status.Long("restartCount"));
+        Assert.Equal("True", after.Condition("Ready").Str("status"));
+        Assert.Equal(was.Str("containerID") ?? "", status.Str("containerID") ?? "");
+        Assert.Equal(was.Str("state", "running", "startedAt") ?? "", status.Str("state", "running", "startedAt") ?? "");
+        Assert.Null(status.Obj("lastState", "terminated"));
+        Assert.Equal(before.Str("status", "podIP") ?? "", after.Str("status", "podIP") ?? "");
         Assert.Equal(pids.Order(), AgentFixture.Pids(marker).Order());
     }
 
@@ -46,7 +46,7 @@ public sealed class AgentRestartTests(AgentFixture fixture)
         var ns = await fixture.NamespaceAsync();
         var marker = "marker-" + Guid.NewGuid().ToString("N")[..10];
         await fixture.Client.CreateAsync(ApiResource.Pods, ns, fixture.Pod("leaver", $"trap 'exit 7' TERM; while true; do sleep 0.2; done; echo {marker}"));
-        await fixture.WaitPodAsync(ns, "leaver", p => JsonFields.Str(JsonFields.Condition(p, "Ready"), "status") == "True");
+        await fixture.WaitPodAsync(ns, "leaver", p => p.Condition("Ready").Str("status") == "True");
         var pids = await AgentFixture.WaitPidsAsync(marker);
 
         await fixture.First.StopAsync();
@@ -56,11 +56,11 @@ public sealed class AgentRestartTests(AgentFixture fixture)
         await fixture.RestartAgentAsync();
 
         var after = await fixture.WaitPodAsync(ns, "leaver", p =>
-            JsonFields.IntOrNull(JsonFields.Objects(p, "status", "containerStatuses").First(), "restartCount") == 1
-            && JsonFields.Str(JsonFields.Condition(p, "Ready"), "status") == "True");
-        var status = JsonFields.Objects(after, "status", "containerStatuses").First();
-        Assert.Equal(7, JsonFields.IntOrNull(status, "lastState", "terminated", "exitCode"));
-        Assert.Equal("Error", JsonFields.Str(status, "lastState", "terminated", "reason"));
+            p.Items("status", "containerStatuses").First().Long("restartCount") == 1
+            && p.Condition("Ready").Str("status") == "True");
+        var status = after.Items("status", "containerStatuses").First();
+        Assert.Equal(7, status.Long("lastState", "terminated", "exitCode"));
+        Assert.Equal("Error", status.Str("lastState", "terminated", "reason"));
         await AgentFixture.WaitPidsAsync(marker, notAmong: [.. pids]);
     }
 }

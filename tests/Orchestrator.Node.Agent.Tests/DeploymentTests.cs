@@ -23,8 +23,8 @@ public sealed class DeploymentTests(AgentFixture fixture)
 
         var pods = await RunningPodsAsync(ns, 2);
         var agentNodes = fixture.Agents.Select(a => a.NodeName).ToHashSet();
-        Assert.All(pods, p => Assert.Contains(JsonFields.Str(p, "spec", "nodeName"), agentNodes));
-        Assert.All(pods, p => Assert.StartsWith("10.251.", JsonFields.Str(p, "status", "podIP")));
+        Assert.All(pods, p => Assert.Contains(p.Str("spec", "nodeName") ?? "", agentNodes));
+        Assert.All(pods, p => Assert.StartsWith("10.251.", p.Str("status", "podIP") ?? ""));
         // One `sh -c "sleep ...; echo marker"` per pod in the host's process table.
         await Eventually.HoldsAsync(() => Task.FromResult(AgentFixture.Pids(marker).Count == 2), TimeSpan.FromSeconds(10));
     }
@@ -36,10 +36,10 @@ public sealed class DeploymentTests(AgentFixture fixture)
         var marker = "marker-" + Guid.NewGuid().ToString("N")[..10];
         await Client.CreateAsync(ApiResource.Deployments, ns, Deployment("spread", 2, marker));
         var before = await RunningPodsAsync(ns, 2);
-        var victim = fixture.Agents.Single(a => a.NodeName == JsonFields.Str(before[0], "spec", "nodeName"));
+        var victim = fixture.Agents.Single(a => a.NodeName == (before[0].Str("spec", "nodeName") ?? ""));
         var survivor = fixture.Agents.Single(a => a != victim);
-        var lost = before.Where(p => JsonFields.Str(p, "spec", "nodeName") == victim.NodeName)
-            .Select(p => JsonFields.Str(p, "metadata", "uid")).ToHashSet();
+        var lost = before.Where(p => (p.Str("spec", "nodeName") ?? "") == victim.NodeName)
+            .Select(p => p.Str("metadata", "uid") ?? "").ToHashSet();
 
         try
         {
@@ -49,17 +49,17 @@ public sealed class DeploymentTests(AgentFixture fixture)
             await Eventually.HoldsAsync(async () =>
             {
                 var node = await Client.GetAsync(ApiResource.Nodes, null, victim.NodeName);
-                return JsonFields.Str(JsonFields.Condition(node, "Ready"), "status") == "Unknown";
+                return node.Condition("Ready").Str("status") == "Unknown";
             }, TimeSpan.FromSeconds(60));
             string last = "";
             await Eventually.HoldsAsync(async () =>
             {
                 var pods = (await Client.ListAsync(ApiResource.Pods, ns)).Items;
-                last = string.Join("; ", pods.Select(p => $"{JsonFields.Name(p)} {JsonFields.Str(p, "spec", "nodeName")} {JsonFields.Str(p, "status", "phase")} deleting={JsonFields.IsDeleting(p)}"));
-                var live = pods.Where(p => !JsonFields.IsDeleting(p)).ToList();
-                return pods.Where(p => lost.Contains(JsonFields.Str(p, "metadata", "uid"))).All(JsonFields.IsDeleting)
+                last = string.Join("; ", pods.Select(p => $"{p.Name()} {p.Str("spec", "nodeName")} {p.Str("status", "phase")} deleting={p.IsDeleting()}"));
+                var live = pods.Where(p => !p.IsDeleting()).ToList();
+                return pods.Where(p => lost.Contains(p.Str("metadata", "uid") ?? "")).All(Json.IsDeleting)
                     && live.Count == 2
-                    && live.All(p => JsonFields.Str(p, "spec", "nodeName") == survivor.NodeName && IsReady(p));
+                    && live.All(p => (p.Str("spec", "nodeName") ?? "") == survivor.NodeName && IsReady(p));
             }, TimeSpan.FromSeconds(90), () => last);
         }
         finally
@@ -72,8 +72,8 @@ public sealed class DeploymentTests(AgentFixture fixture)
         {
             var pods = (await Client.ListAsync(ApiResource.Pods, ns)).Items;
             var node = await Client.GetAsync(ApiResource.Nodes, null, victim.NodeName);
-            return pods.All(p => !lost.Contains(JsonFields.Str(p, "metadata", "uid")))
-                && JsonFields.Str(JsonFields.Condition(node, "Ready"), "status") == "True";
+            return pods.All(p => !lost.Contains(p.Str("metadata", "uid") ?? ""))
+                && node.Condition("Ready").Str("status") == "True";
         }, TimeSpan.FromSeconds(60));
         await Eventually.HoldsAsync(() => Task.FromResult(AgentFixture.Pids(marker).Count == 2), TimeSpan.FromSeconds(20));
     }
@@ -83,14 +83,14 @@ public sealed class DeploymentTests(AgentFixture fixture)
         List<JsonObject> running = [];
         await Eventually.HoldsAsync(async () =>
         {
-            running = [.. (await Client.ListAsync(ApiResource.Pods, ns)).Items.Where(p => !JsonFields.IsDeleting(p) && IsReady(p))];
+            running = [.. (await Client.ListAsync(ApiResource.Pods, ns)).Items.Where(p => !p.IsDeleting() && IsReady(p))];
             return running.Count == count;
         }, TimeSpan.FromSeconds(90), () => $"{running.Count} running");
         return running;
     }
 
     private static bool IsReady(JsonObject pod) =>
-        JsonFields.Str(pod, "status", "phase") == "Running" && JsonFields.Str(JsonFields.Condition(pod, "Ready"), "status") == "True";
+        pod.Str("status", "phase") == "Running" && pod.Condition("Ready").Str("status") == "True";
 
     private JsonObject Deployment(string name, int replicas, string marker)
     {

@@ -17,7 +17,7 @@ public sealed class ExecTests(AgentFixture fixture)
     {
         var ns = await fixture.NamespaceAsync();
         await Client.CreateAsync(ApiResource.Pods, ns, fixture.Pod("shell", "echo ready > /tmp/mark; sleep 3600"));
-        await fixture.WaitPodAsync(ns, "shell", p => JsonFields.Str(p, "status", "phase") == "Running");
+        await fixture.WaitPodAsync(ns, "shell", p => p.Str("status", "phase") == "Running");
         // Through each replica: every one proxies exec to the node.
         foreach (var replica in fixture.Cluster.Replicas)
         {
@@ -45,7 +45,7 @@ public sealed class ExecTests(AgentFixture fixture)
     {
         var ns = await fixture.NamespaceAsync();
         await Client.CreateAsync(ApiResource.Pods, ns, fixture.Pod("terminal", "sleep 3600"));
-        await fixture.WaitPodAsync(ns, "terminal", p => JsonFields.Str(p, "status", "phase") == "Running");
+        await fixture.WaitPodAsync(ns, "terminal", p => p.Str("status", "phase") == "Running");
 
         // `kubectl exec -it` on a 97x31 terminal: the command sees a terminal of that size, its stderr comes on the
         // terminal too, and kubectl exits with the command's code.
@@ -63,7 +63,7 @@ public sealed class ExecTests(AgentFixture fixture)
     {
         var ns = await fixture.NamespaceAsync();
         await Client.CreateAsync(ApiResource.Pods, ns, fixture.Pod("resized", "sleep 3600"));
-        await fixture.WaitPodAsync(ns, "resized", p => JsonFields.Str(p, "status", "phase") == "Running");
+        await fixture.WaitPodAsync(ns, "resized", p => p.Str("status", "phase") == "Running");
 
         // The window grows 5 s after kubectl starts; the command waits (at most 20 s) for its size to change.
         const string script = "stty size; i=0; while [ \"$(stty size)\" = '31 97' ] && [ $i -lt 100 ]; do sleep 0.2; i=$((i+1)); done; stty size";
@@ -80,7 +80,7 @@ public sealed class ExecTests(AgentFixture fixture)
     {
         var ns = await fixture.NamespaceAsync();
         await Client.CreateAsync(ApiResource.Pods, ns, fixture.Pod("abandoned", "sleep 3600"));
-        await fixture.WaitPodAsync(ns, "abandoned", p => JsonFields.Str(p, "status", "phase") == "Running");
+        await fixture.WaitPodAsync(ns, "abandoned", p => p.Str("status", "phase") == "Running");
         var context = fixture.Cluster.ContextOf(fixture.Cluster.Replicas[2]);
 
         // kubectl is killed (its timeout) while the command runs: the command must not stay behind in the container.

@@ -23,7 +23,7 @@ public sealed class LogsAndMetricsTests(AgentFixture fixture)
     {
         var ns = await fixture.NamespaceAsync();
         await Client.CreateAsync(ApiResource.Pods, ns, fixture.Pod(name, script));
-        await fixture.WaitPodAsync(ns, name, p => JsonFields.Str(p, "status", "phase") == "Running");
+        await fixture.WaitPodAsync(ns, name, p => p.Str("status", "phase") == "Running");
         return ns;
     }
 
@@ -69,7 +69,7 @@ public sealed class LogsAndMetricsTests(AgentFixture fixture)
         var run = Guid.NewGuid().ToString("N")[..6];
         await Client.CreateAsync(ApiResource.Pods, ns, fixture.Pod("crasher", $"echo run-$(date +%s%N)-{run}; sleep 1; exit 1"));
         await fixture.WaitPodAsync(ns, "crasher", p =>
-            JsonFields.IntOrNull(JsonFields.Objects(p, "status", "containerStatuses").FirstOrDefault(), "restartCount") >= 1, seconds: 60);
+            p.Items("status", "containerStatuses").FirstOrDefault().Long("restartCount") >= 1, seconds: 60);
 
         KubectlResult? previous = null;
         await Eventually.HoldsAsync(async () => (previous = await RunAsync("logs", "-n", ns, "crasher", "--previous")).Succeeded
@@ -97,7 +97,7 @@ public sealed class LogsAndMetricsTests(AgentFixture fixture)
     public async Task Top_shows_usage_that_rises_for_a_pod_burning_cpu()
     {
         var ns = await RunningPodAsync("burner", "while :; do :; done");
-        await fixture.WaitPodAsync(ns, "burner", p => JsonFields.Str(p, "status", "phase") == "Running");
+        await fixture.WaitPodAsync(ns, "burner", p => p.Str("status", "phase") == "Running");
 
         // CPU is a rate between two samples (every 3 s): a just-started agent reports 0m until its second one.
         KubectlResult? nodes = null;
@@ -120,7 +120,7 @@ public sealed class LogsAndMetricsTests(AgentFixture fixture)
 
         // A shell loop's working set is well under the 1 Mi kubectl rounds to: check the PodMetrics themselves.
         var metrics = await Client.GetAsync(new ApiResource("metrics.k8s.io", "v1beta1", "pods", Namespaced: true), ns, "burner");
-        var memory = JsonFields.Str(JsonFields.Objects(metrics, "containers").Single(), "usage", "memory");
+        var memory = metrics.Items("containers").Single().Str("usage", "memory") ?? "";
         Assert.EndsWith("Ki", memory);
         Assert.True(long.Parse(memory[..^2]) > 0, memory);
     }

@@ -38,15 +38,15 @@ public sealed class NodeCommandTests(AgentFixture fixture)
             await Eventually.HoldsAsync(async () =>
             {
                 var node = await fixture.Client.GetAsync(ApiResource.Nodes, null, name);
-                return JsonFields.Str(JsonFields.Condition(node, "Ready"), "status") == "True";
+                return node.Condition("Ready").Str("status") == "True";
             }, TimeSpan.FromSeconds(60), Output);
 
             var ns = await fixture.NamespaceAsync();
             var pod = fixture.Pod("cli-pod", "sleep 3600", image: "busybox:1");
             pod["spec"]!["nodeName"] = name;
             await fixture.Client.CreateAsync(ApiResource.Pods, ns, pod);
-            var running = await fixture.WaitPodAsync(ns, "cli-pod", p => JsonFields.Str(p, "status", "phase") == "Running");
-            Assert.NotEqual("", JsonFields.Str(running, "status", "podIP"));
+            var running = await fixture.WaitPodAsync(ns, "cli-pod", p => p.Str("status", "phase") == "Running");
+            Assert.NotEqual("", running.Str("status", "podIP") ?? "");
 
             // Ctrl-C: the agent stops cleanly (pods are left running, as with kubelet).
             await ExternalCommand.RunAsync("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], CancellationToken.None);

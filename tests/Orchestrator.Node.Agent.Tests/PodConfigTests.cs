@@ -13,7 +13,7 @@ public sealed class PodConfigTests(AgentFixture fixture)
     private async Task<string> LogOfAsync(string ns, string name)
     {
         var pod = await Client.GetAsync(ApiResource.Pods, ns, name);
-        var id = JsonFields.Str(JsonFields.Objects(pod, "status", "containerStatuses").First(), "containerID")["runc://".Length..];
+        var id = (pod.Items("status", "containerStatuses").First().Str("containerID") ?? "")["runc://".Length..];
         return await File.ReadAllTextAsync(fixture.Agent.Runtime.LogPath(id));
     }
 
@@ -50,11 +50,11 @@ public sealed class PodConfigTests(AgentFixture fixture)
             new JsonObject { ["name"] = "scratch", ["emptyDir"] = new JsonObject() });
         await Client.CreateAsync(ApiResource.Pods, ns, pod);
 
-        var done = await fixture.WaitPodAsync(ns, "config", p => JsonFields.Str(p, "status", "phase") is "Succeeded" or "Failed");
+        var done = await fixture.WaitPodAsync(ns, "config", p => p.Str("status", "phase") is "Succeeded" or "Failed");
 
         var log = await LogOfAsync(ns, "config");
-        Assert.Equal("Succeeded", JsonFields.Str(done, "status", "phase"));
-        Assert.Contains($"plain=value color=blue password=s3cret pod=config ip={JsonFields.Str(done, "status", "podIP")} cfg_color=blue", log);
+        Assert.Equal("Succeeded", done.Str("status", "phase"));
+        Assert.Contains($"plain=value color=blue password=s3cret pod=config ip={done.Str("status", "podIP")} cfg_color=blue", log);
         Assert.Contains(" /tmp", log);
         Assert.Contains("from-configmap", log);
         Assert.Contains(" data", log);
@@ -68,11 +68,11 @@ public sealed class PodConfigTests(AgentFixture fixture)
         pod["spec"]!["containers"]![0]!["resources"] = new JsonObject { ["limits"] = new JsonObject { ["memory"] = "16Mi" } };
         await Client.CreateAsync(ApiResource.Pods, ns, pod);
 
-        var done = await fixture.WaitPodAsync(ns, "hog", p => JsonFields.Str(p, "status", "phase") is "Succeeded" or "Failed");
+        var done = await fixture.WaitPodAsync(ns, "hog", p => p.Str("status", "phase") is "Succeeded" or "Failed");
 
-        var terminated = JsonFields.Obj(JsonFields.Objects(done, "status", "containerStatuses").First(), "state", "terminated");
-        Assert.Equal("Failed", JsonFields.Str(done, "status", "phase"));
-        Assert.Equal("OOMKilled", JsonFields.Str(terminated, "reason"));
-        Assert.Equal(137, JsonFields.IntOrNull(terminated, "exitCode"));
+        var terminated = done.Items("status", "containerStatuses").First().Obj("state", "terminated");
+        Assert.Equal("Failed", done.Str("status", "phase"));
+        Assert.Equal("OOMKilled", terminated.Str("reason"));
+        Assert.Equal(137, terminated.Long("exitCode"));
     }
 }

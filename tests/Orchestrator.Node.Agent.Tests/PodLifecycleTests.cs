@@ -14,28 +14,28 @@ public sealed class PodLifecycleTests(AgentFixture fixture)
     private KubeClient Client => fixture.Client;
 
     private static string State(JsonObject pod, string field) =>
-        JsonFields.Objects(pod, "status", "containerStatuses").FirstOrDefault()?["state"]?[field]?.ToJsonString() ?? "";
+        pod.Items("status", "containerStatuses").FirstOrDefault()?["state"]?[field]?.ToJsonString() ?? "";
 
-    private static JsonObject? Container(JsonObject pod) => JsonFields.Objects(pod, "status", "containerStatuses").FirstOrDefault();
+    private static JsonObject? Container(JsonObject pod) => pod.Items("status", "containerStatuses").FirstOrDefault();
 
     [Fact]
     public async Task Node_is_ready_with_the_agents_capacity_and_renews_its_lease()
     {
         var node = await Client.GetAsync(ApiResource.Nodes, null, fixture.NodeName);
 
-        Assert.Equal("True", JsonFields.Str(JsonFields.Condition(node, "Ready"), "status"));
-        Assert.Equal(Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture), JsonFields.Str(node, "status", "capacity", "cpu"));
-        Assert.EndsWith("Ki", JsonFields.Str(node, "status", "capacity", "memory"));
-        Assert.Equal("110", JsonFields.Str(node, "status", "allocatable", "pods"));
-        Assert.StartsWith("runc://", JsonFields.Str(node, "status", "nodeInfo", "containerRuntimeVersion"));
-        Assert.Equal("v1.32.4-orchestrator", JsonFields.Str(node, "status", "nodeInfo", "kubeletVersion"));
-        Assert.Equal(File.ReadAllText("/proc/sys/kernel/osrelease").Trim(), JsonFields.Str(node, "status", "nodeInfo", "kernelVersion"));
-        Assert.Equal(fixture.Options.PodCidr, JsonFields.Str(node, "spec", "podCIDR"));
-        Assert.Contains(JsonFields.Objects(node, "status", "addresses"), a => JsonFields.Str(a, "type") == "InternalIP");
+        Assert.Equal("True", node.Condition("Ready").Str("status"));
+        Assert.Equal(Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture), node.Str("status", "capacity", "cpu") ?? "");
+        Assert.EndsWith("Ki", node.Str("status", "capacity", "memory") ?? "");
+        Assert.Equal("110", node.Str("status", "allocatable", "pods"));
+        Assert.StartsWith("runc://", node.Str("status", "nodeInfo", "containerRuntimeVersion") ?? "");
+        Assert.Equal("v1.32.4-orchestrator", node.Str("status", "nodeInfo", "kubeletVersion"));
+        Assert.Equal(File.ReadAllText("/proc/sys/kernel/osrelease").Trim(), node.Str("status", "nodeInfo", "kernelVersion") ?? "");
+        Assert.Equal(fixture.Options.PodCidr, node.Str("spec", "podCIDR") ?? "");
+        Assert.Contains(node.Items("status", "addresses"), a => a.Str("type") == "InternalIP");
 
-        var first = JsonFields.Str(await Client.GetAsync(ApiResource.Leases, NodeManifests.LeaseNamespace, fixture.NodeName), "spec", "renewTime");
+        var first = (await Client.GetAsync(ApiResource.Leases, NodeManifests.LeaseNamespace, fixture.NodeName)).Str("spec", "renewTime") ?? "";
         await Eventually.HoldsAsync(async () =>
-            JsonFields.Str(await Client.GetAsync(ApiResource.Leases, NodeManifests.LeaseNamespace, fixture.NodeName), "spec", "renewTime") != first,
+            ((await Client.GetAsync(ApiResource.Leases, NodeManifests.LeaseNamespace, fixture.NodeName)).Str("spec", "renewTime") ?? "") != first,
             TimeSpan.FromSeconds(20));
     }
 
@@ -46,25 +46,25 @@ public sealed class PodLifecycleTests(AgentFixture fixture)
         var marker = "marker-" + Guid.NewGuid().ToString("N")[..10];
         await Client.CreateAsync(ApiResource.Pods, ns, fixture.Pod("hello", $"echo hello; sleep 3600; echo {marker}"));
 
-        var pod = await fixture.WaitPodAsync(ns, "hello", p => JsonFields.Str(p, "status", "phase") == "Running"
-            && JsonFields.Str(JsonFields.Condition(p, "Ready"), "status") == "True");
+        var pod = await fixture.WaitPodAsync(ns, "hello", p => p.Str("status", "phase") == "Running"
+            && p.Condition("Ready").Str("status") == "True");
 
-        var ip = JsonFields.Str(pod, "status", "podIP");
+        var ip = pod.Str("status", "podIP") ?? "";
         Assert.NotEqual("", ip);
         Assert.StartsWith(fixture.Options.PodCidr[..fixture.Options.PodCidr.LastIndexOf('.')], ip);
-        Assert.Equal(ip, JsonFields.Str(JsonFields.Objects(pod, "status", "podIPs").First(), "ip"));
-        Assert.Equal("127.0.0.1", JsonFields.Str(pod, "status", "hostIP"));
-        Assert.NotEqual("", JsonFields.Str(pod, "status", "startTime"));
+        Assert.Equal(ip, pod.Items("status", "podIPs").First().Str("ip") ?? "");
+        Assert.Equal("127.0.0.1", pod.Str("status", "hostIP"));
+        Assert.NotEqual("", pod.Str("status", "startTime") ?? "");
         var status = Container(pod)!;
-        Assert.True(JsonFields.Bool(status, "ready"));
-        Assert.StartsWith("runc://", JsonFields.Str(status, "containerID"));
-        Assert.Contains("sha256:", JsonFields.Str(status, "imageID"));
+        Assert.True(status.Bool("ready"));
+        Assert.StartsWith("runc://", status.Str("containerID") ?? "");
+        Assert.Contains("sha256:", status.Str("imageID") ?? "");
         await AgentFixture.WaitPidsAsync(marker);
-        var log = fixture.Agent.Runtime.LogPath(JsonFields.Str(status, "containerID")["runc://".Length..]);
+        var log = fixture.Agent.Runtime.LogPath((status.Str("containerID") ?? "")["runc://".Length..]);
         await Eventually.HoldsAsync(() => Task.FromResult(File.Exists(log) && File.ReadAllText(log).Contains("hello")), TimeSpan.FromSeconds(10));
         var events = await fixture.WaitEventsAsync(ns, "hello", "Pulled", "Created", "Started");
-        Assert.All(events, e => Assert.Equal(fixture.NodeName, JsonFields.Str(e, "source", "host")));
-        Assert.Contains(events, e => JsonFields.Str(e, "message") == "Started container main");
+        Assert.All(events, e => Assert.Equal(fixture.NodeName, e.Str("source", "host") ?? ""));
+        Assert.Contains(events, e => e.Str("message") == "Started container main");
     }
 
     [Fact]
@@ -73,12 +73,12 @@ public sealed class PodLifecycleTests(AgentFixture fixture)
         var ns = await fixture.NamespaceAsync();
         await Client.CreateAsync(ApiResource.Pods, ns, fixture.Pod("three", "exit 3", restartPolicy: "Never"));
 
-        var pod = await fixture.WaitPodAsync(ns, "three", p => JsonFields.Str(p, "status", "phase") == "Failed");
+        var pod = await fixture.WaitPodAsync(ns, "three", p => p.Str("status", "phase") == "Failed");
 
-        var terminated = JsonFields.Obj(Container(pod), "state", "terminated");
-        Assert.Equal(3, JsonFields.IntOrNull(terminated, "exitCode"));
-        Assert.Equal("Error", JsonFields.Str(terminated, "reason"));
-        Assert.Equal(0, JsonFields.IntOrNull(Container(pod), "restartCount"));
+        var terminated = Container(pod).Obj("state", "terminated");
+        Assert.Equal(3, terminated.Long("exitCode"));
+        Assert.Equal("Error", terminated.Str("reason"));
+        Assert.Equal(0, Container(pod).Long("restartCount"));
     }
 
     [Fact]
@@ -87,9 +87,9 @@ public sealed class PodLifecycleTests(AgentFixture fixture)
         var ns = await fixture.NamespaceAsync();
         await Client.CreateAsync(ApiResource.Pods, ns, fixture.Pod("done", "echo done", restartPolicy: "OnFailure"));
 
-        var pod = await fixture.WaitPodAsync(ns, "done", p => JsonFields.Str(p, "status", "phase") == "Succeeded");
+        var pod = await fixture.WaitPodAsync(ns, "done", p => p.Str("status", "phase") == "Succeeded");
 
-        Assert.Equal("Completed", JsonFields.Str(Container(pod), "state", "terminated", "reason"));
+        Assert.Equal("Completed", Container(pod).Str("state", "terminated", "reason"));
     }
 
     [Fact]
@@ -98,15 +98,15 @@ public sealed class PodLifecycleTests(AgentFixture fixture)
         var ns = await fixture.NamespaceAsync();
         var marker = "marker-" + Guid.NewGuid().ToString("N")[..10];
         await Client.CreateAsync(ApiResource.Pods, ns, fixture.Pod("victim", $"sleep 3600; echo {marker}"));
-        await fixture.WaitPodAsync(ns, "victim", p => JsonFields.Str(p, "status", "phase") == "Running" && JsonFields.Bool(Container(p), "ready") == true);
+        await fixture.WaitPodAsync(ns, "victim", p => p.Str("status", "phase") == "Running" && Container(p).Bool("ready") == true);
         var before = await AgentFixture.WaitPidsAsync(marker);
 
         foreach (var pid in before)
             Process.GetProcessById(pid).Kill();
 
-        var pod = await fixture.WaitPodAsync(ns, "victim", p => JsonFields.IntOrNull(Container(p), "restartCount") >= 1
-            && JsonFields.Bool(Container(p), "ready") == true);
-        Assert.Equal(137, JsonFields.IntOrNull(Container(pod), "lastState", "terminated", "exitCode"));
+        var pod = await fixture.WaitPodAsync(ns, "victim", p => Container(p).Long("restartCount") >= 1
+            && Container(p).Bool("ready") == true);
+        Assert.Equal(137, Container(pod).Long("lastState", "terminated", "exitCode"));
         await AgentFixture.WaitPidsAsync(marker, notAmong: [.. before]);
     }
 
@@ -116,11 +116,11 @@ public sealed class PodLifecycleTests(AgentFixture fixture)
         var ns = await fixture.NamespaceAsync();
         await Client.CreateAsync(ApiResource.Pods, ns, fixture.Pod("crash", "exit 1"));
 
-        var pod = await fixture.WaitPodAsync(ns, "crash", p => JsonFields.Str(Container(p), "state", "waiting", "reason") == "CrashLoopBackOff"
-            && JsonFields.IntOrNull(Container(p), "restartCount") >= 1);
+        var pod = await fixture.WaitPodAsync(ns, "crash", p => Container(p).Str("state", "waiting", "reason") == "CrashLoopBackOff"
+            && Container(p).Long("restartCount") >= 1);
 
-        Assert.Equal("Running", JsonFields.Str(pod, "status", "phase"));
-        Assert.Equal(1, JsonFields.IntOrNull(Container(pod), "lastState", "terminated", "exitCode"));
+        Assert.Equal("Running", pod.Str("status", "phase"));
+        Assert.Equal(1, Container(pod).Long("lastState", "terminated", "exitCode"));
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public sealed class PodLifecycleTests(AgentFixture fixture)
         var ns = await fixture.NamespaceAsync();
         var marker = "marker-" + Guid.NewGuid().ToString("N")[..10];
         await Client.CreateAsync(ApiResource.Pods, ns, fixture.Pod("doomed", $"sleep 3600; echo {marker}", grace: 3));
-        await fixture.WaitPodAsync(ns, "doomed", p => JsonFields.Str(p, "status", "phase") == "Running" && JsonFields.Bool(Container(p), "ready") == true);
+        await fixture.WaitPodAsync(ns, "doomed", p => p.Str("status", "phase") == "Running" && Container(p).Bool("ready") == true);
         await AgentFixture.WaitPidsAsync(marker);
         var watch = Stopwatch.StartNew();
 
@@ -150,14 +150,14 @@ public sealed class PodLifecycleTests(AgentFixture fixture)
         var reasons = new HashSet<string>();
         await fixture.WaitPodAsync(ns, "bad", p =>
         {
-            reasons.Add(JsonFields.Str(Container(p), "state", "waiting", "reason"));
+            reasons.Add(Container(p).Str("state", "waiting", "reason") ?? "");
             return reasons.Contains("ImagePullBackOff");
         });
 
         var pod = await Client.GetAsync(ApiResource.Pods, ns, "bad");
-        Assert.Equal("Pending", JsonFields.Str(pod, "status", "phase"));
-        Assert.Contains(JsonFields.Str(Container(pod), "state", "waiting", "reason"), new[] { "ErrImagePull", "ImagePullBackOff" });
+        Assert.Equal("Pending", pod.Str("status", "phase"));
+        Assert.Contains(Container(pod).Str("state", "waiting", "reason") ?? "", new[] { "ErrImagePull", "ImagePullBackOff" });
         var events = await fixture.WaitEventsAsync(ns, "bad", "Pulling", "Failed", "BackOff");
-        Assert.Contains(events, e => JsonFields.Str(e, "type") == "Warning" && JsonFields.Str(e, "message").StartsWith("Failed to pull image", StringComparison.Ordinal));
+        Assert.Contains(events, e => e.Str("type") == "Warning" && (e.Str("message") ?? "").StartsWith("Failed to pull image", StringComparison.Ordinal));
     }
 }

@@ -16,12 +16,12 @@ public sealed class ProbeTests(AgentFixture fixture)
 
     private KubeClient Client => fixture.Client;
 
-    private static JsonObject Container(JsonObject pod) => JsonFields.Objects(pod, "status", "containerStatuses").Single();
+    private static JsonObject Container(JsonObject pod) => pod.Items("status", "containerStatuses").Single();
 
     private static bool IsRunning(JsonObject pod) =>
-        JsonFields.Objects(pod, "status", "containerStatuses").FirstOrDefault() is { } status && JsonFields.Obj(status, "state", "running") is not null;
+        pod.Items("status", "containerStatuses").FirstOrDefault() is { } status && status.Obj("state", "running") is not null;
 
-    private static string ReadyCondition(JsonObject pod) => JsonFields.Str(JsonFields.Condition(pod, "Ready"), "status");
+    private static string ReadyCondition(JsonObject pod) => pod.Condition("Ready").Str("status") ?? "";
 
     private static JsonObject Exec(params string[] command) => new() { ["exec"] = new JsonObject { ["command"] = new JsonArray([.. command.Select(c => (JsonNode)c)]) } };
 
@@ -35,7 +35,7 @@ public sealed class ProbeTests(AgentFixture fixture)
         return handler;
     }
 
-    private static JsonObject MainContainer(JsonObject pod) => JsonFields.Objects(pod, "spec", "containers").Single();
+    private static JsonObject MainContainer(JsonObject pod) => pod.Items("spec", "containers").Single();
 
     [Fact]
     public async Task A_failing_readiness_probe_removes_the_pod_from_its_services_Endpoints()
@@ -65,20 +65,20 @@ public sealed class ProbeTests(AgentFixture fixture)
             await Client.CreateAsync(ApiResource.Pods, ns, pod);
 
             var running = await fixture.WaitPodAsync(ns, "web", p => ReadyCondition(p) == "True");
-            var ip = JsonFields.Str(running, "status", "podIP");
+            var ip = running.Str("status", "podIP") ?? "";
             await WaitEndpointsAsync(ns, "web", ip, ready: true);
 
             File.Delete(ready);
             var unready = await fixture.WaitPodAsync(ns, "web", p => ReadyCondition(p) == "False", seconds: 20);
-            Assert.False(JsonFields.Bool(Container(unready), "ready"));
-            Assert.True(JsonFields.Bool(Container(unready), "started"));
-            Assert.Equal("ContainersNotReady", JsonFields.Str(JsonFields.Condition(unready, "Ready"), "reason"));
+            Assert.False(Container(unready).Bool("ready"));
+            Assert.True(Container(unready).Bool("started"));
+            Assert.Equal("ContainersNotReady", unready.Condition("Ready").Str("reason"));
             await WaitEndpointsAsync(ns, "web", ip, ready: false);
 
             await File.WriteAllTextAsync(ready, "");
             await fixture.WaitPodAsync(ns, "web", p => ReadyCondition(p) == "True", seconds: 20);
             await WaitEndpointsAsync(ns, "web", ip, ready: true);
-            Assert.Equal(0, JsonFields.IntOrNull(Container(await Client.GetAsync(ApiResource.Pods, ns, "web")), "restartCount"));
+            Assert.Equal(0, Container(await Client.GetAsync(ApiResource.Pods, ns, "web")).Long("restartCount"));
         }
         finally
         {
@@ -97,21 +97,21 @@ public sealed class ProbeTests(AgentFixture fixture)
             new JsonObject { ["terminationGracePeriodSeconds"] = 1 });
         await Client.CreateAsync(ApiResource.Pods, ns, pod);
         var first = await fixture.WaitPodAsync(ns, "sick", IsRunning);
-        var firstId = JsonFields.Str(Container(first), "containerID");
+        var firstId = Container(first).Str("containerID") ?? "";
 
-        var restarted = await fixture.WaitPodAsync(ns, "sick", p => IsRunning(p) && JsonFields.IntOrNull(Container(p), "restartCount") >= 1, seconds: 30);
+        var restarted = await fixture.WaitPodAsync(ns, "sick", p => IsRunning(p) && Container(p).Long("restartCount") >= 1, seconds: 30);
 
         var status = Container(restarted);
-        Assert.NotEqual(firstId, JsonFields.Str(status, "containerID"));
-        var last = JsonFields.Obj(status, "lastState", "terminated");
-        Assert.Equal(137, JsonFields.IntOrNull(last, "exitCode"));
-        Assert.Equal("Error", JsonFields.Str(last, "reason"));
-        Assert.Equal(firstId, JsonFields.Str(last, "containerID"));
-        Assert.Equal("Running", JsonFields.Str(restarted, "status", "phase"));
+        Assert.NotEqual(firstId, status.Str("containerID") ?? "");
+        var last = status.Obj("lastState", "terminated");
+        Assert.Equal(137, last.Long("exitCode"));
+        Assert.Equal("Error", last.Str("reason"));
+        Assert.Equal(firstId, last.Str("containerID") ?? "");
+        Assert.Equal("Running", restarted.Str("status", "phase"));
         // The new run gets sick again in turn: the probe keeps running after a restart.
-        await fixture.WaitPodAsync(ns, "sick", p => JsonFields.IntOrNull(Container(p), "restartCount") >= 2, seconds: 40);
+        await fixture.WaitPodAsync(ns, "sick", p => Container(p).Long("restartCount") >= 2, seconds: 40);
         var events = await fixture.WaitEventsAsync(ns, "sick", "Unhealthy", "Killing");
-        Assert.Contains(events, e => JsonFields.Str(e, "message").StartsWith("Liveness probe failed", StringComparison.Ordinal));
+        Assert.Contains(events, e => (e.Str("message") ?? "").StartsWith("Liveness probe failed", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -137,15 +137,15 @@ public sealed class ProbeTests(AgentFixture fixture)
         await Client.CreateAsync(ApiResource.Pods, ns, pod);
 
         var starting = await fixture.WaitPodAsync(ns, "slow", IsRunning);
-        Assert.False(JsonFields.Bool(Container(starting), "started"));
-        Assert.False(JsonFields.Bool(Container(starting), "ready"));
+        Assert.False(Container(starting).Bool("started"));
+        Assert.False(Container(starting).Bool("ready"));
         Assert.Equal("False", ReadyCondition(starting));
 
-        var started = await fixture.WaitPodAsync(ns, "slow", p => JsonFields.Bool(Container(p), "started") == true, seconds: 30);
-        Assert.True(JsonFields.Bool(Container(started), "ready"));
+        var started = await fixture.WaitPodAsync(ns, "slow", p => Container(p).Bool("started") == true, seconds: 30);
+        Assert.True(Container(started).Bool("ready"));
         Assert.Equal("True", ReadyCondition(started));
-        Assert.Equal(0, JsonFields.IntOrNull(Container(started), "restartCount"));
-        Assert.Equal(JsonFields.Str(Container(starting), "containerID"), JsonFields.Str(Container(started), "containerID"));
+        Assert.Equal(0, Container(started).Long("restartCount"));
+        Assert.Equal(Container(starting).Str("containerID") ?? "", Container(started).Str("containerID") ?? "");
     }
 
     [Fact]
@@ -158,13 +158,13 @@ public sealed class ProbeTests(AgentFixture fixture)
         MainContainer(pod)["ports"] = new JsonArray(new JsonObject { ["name"] = "http", ["containerPort"] = 8080 });
         await Client.CreateAsync(ApiResource.Pods, ns, pod);
 
-        var restarted = await fixture.WaitPodAsync(ns, "never", p => JsonFields.IntOrNull(Container(p), "restartCount") >= 1, seconds: 30);
+        var restarted = await fixture.WaitPodAsync(ns, "never", p => Container(p).Long("restartCount") >= 1, seconds: 30);
 
         var status = Container(restarted);
-        Assert.False(JsonFields.Bool(status, "started"));
-        Assert.False(JsonFields.Bool(status, "ready"));
-        Assert.Equal(137, JsonFields.IntOrNull(status, "lastState", "terminated", "exitCode"));
-        Assert.Equal("Error", JsonFields.Str(status, "lastState", "terminated", "reason"));
+        Assert.False(status.Bool("started"));
+        Assert.False(status.Bool("ready"));
+        Assert.Equal(137, status.Long("lastState", "terminated", "exitCode"));
+        Assert.Equal("Error", status.Str("lastState", "terminated", "reason"));
     }
 
     /// <summary>Waits until the pod's IP is among the Endpoints' ready addresses, or among the not-ready ones and not the ready ones.</summary>
@@ -174,8 +174,8 @@ public sealed class ProbeTests(AgentFixture fixture)
         await Eventually.HoldsAsync(async () =>
         {
             last = await Client.GetAsync(Endpoints, ns, name);
-            var subsets = JsonFields.Objects(last, "subsets").ToList();
-            bool Has(string field) => subsets.Any(s => JsonFields.Objects(s, field).Any(a => JsonFields.Str(a, "ip") == ip));
+            var subsets = last.Items("subsets").ToList();
+            bool Has(string field) => subsets.Any(s => s.Items(field).Any(a => (a.Str("ip") ?? "") == ip));
             return ready ? Has("addresses") && !Has("notReadyAddresses") : Has("notReadyAddresses") && !Has("addresses");
         }, TimeSpan.FromSeconds(30), () => last?.ToJsonString() ?? "(no endpoints)");
     }

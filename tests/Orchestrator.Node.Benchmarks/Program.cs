@@ -44,7 +44,7 @@ async Task WarmUpAsync(string[] nodes)
         await client.CreateAsync(ApiResource.Pods, ns, pod);
     }
     await Eventually.HoldsAsync(async () => (await client.ListAsync(ApiResource.Pods, ns)).Items
-        .Count(p => JsonFields.Str(p, "status", "phase") == "Running") == nodes.Length, TimeSpan.FromMinutes(2));
+        .Count(p => p.Str("status", "phase") == "Running") == nodes.Length, TimeSpan.FromMinutes(2));
     await DeleteNamespaceAsync(ns);
 }
 

@@ -30,11 +30,11 @@ public sealed class StartupWatch(KubeClient client, string ns, string resourceVe
     public Task RunAsync(CancellationToken token) =>
         client.WatchUntilAsync(ApiResource.Pods, ns, resourceVersion, pod =>
         {
-            var name = JsonFields.Name(pod);
+            var name = pod.Name();
             var now = clock.Elapsed;
-            if (!string.IsNullOrEmpty(JsonFields.StrOrNull(pod, "spec", "nodeName")))
+            if (!string.IsNullOrEmpty(pod.Str("spec", "nodeName")))
                 bound.TryAdd(name, now);
-            if (JsonFields.Str(pod, "status", "phase") != "Running" || !running.TryAdd(name, now) || running.Count != expected)
+            if (pod.Str("status", "phase") != "Running" || !running.TryAdd(name, now) || running.Count != expected)
                 return false;
             done.TrySetResult();
             return true;

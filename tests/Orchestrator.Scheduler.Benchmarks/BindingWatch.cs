@@ -22,11 +22,11 @@ public sealed class BindingWatch(KubeClient client, string ns, string resourceVe
     public Task RunAsync(Stopwatch clock, CancellationToken token) =>
         client.WatchUntilAsync(ApiResource.Pods, ns, resourceVersion, pod =>
         {
-            if (string.IsNullOrEmpty(JsonFields.StrOrNull(pod, "spec", "nodeName")))
+            if (string.IsNullOrEmpty(pod.Str("spec", "nodeName")))
                 return false;
             lock (bound)
             {
-                if (!bound.Add(JsonFields.Name(pod)) || bound.Count != expected)
+                if (!bound.Add(pod.Name()) || bound.Count != expected)
                     return false;
                 AllBoundAt = clock.Elapsed;
                 done.TrySetResult();

@@ -91,8 +91,8 @@ async Task DeploymentAsync(KubeClient client)
     while (clock.Elapsed < TimeSpan.FromMinutes(progressed ? 10 : 1))
     {
         var current = await client.GetAsync(ApiResource.Deployments, "default", "bench-web");
-        var available = JsonFields.IntOrNull(current, "status", "availableReplicas") ?? 0;
-        progressed |= (JsonFields.IntOrNull(current, "status", "replicas") ?? 0) > 0;
+        var available = current.Long("status", "availableReplicas") ?? 0;
+        progressed |= (current.Long("status", "replicas") ?? 0) > 0;
         if (available >= 1000)
         {
             Console.WriteLine($"deployment of 1000 replicas fully available in {clock.Elapsed.TotalSeconds:F1} s");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Orchestrator.Api.Objects;
@@ -16,19 +17,47 @@ public static class Json
         return node;
     }
 
-    public static string? Str(this JsonNode? node, params string[] path) =>
-        node.At(path) is JsonValue value && value.TryGetValue(out string? text) ? text : null;
+    /// <summary>The string at the path, or null when absent or not a string.</summary>
+    public static string? Str(this JsonNode? node, params string[] path) => node.At(path) switch
+    {
+        JsonValue value when value.TryGetValue(out string? text) => text,
+        // A node built from a DateTimeOffset, Guid or enum is a JSON string but not a CLR one.
+        JsonValue value when value.GetValueKind() == JsonValueKind.String => JsonSerializer.Deserialize<string>(value.ToJsonString()),
+        _ => null,
+    };
 
+    /// <summary>The string entries of the array at the path; non-strings are skipped.</summary>
+    public static IEnumerable<string> Strings(this JsonNode? node, params string[] path) =>
+        node.At(path) is JsonArray array
+            ? array.OfType<JsonValue>().Where(v => v.GetValueKind() == JsonValueKind.String).Select(v => v.GetValue<string>())
+            : [];
+
+    /// <summary>An integral number at the path, or null (absent, not a number, fractional or beyond ±9e15).</summary>
     // Values built in code keep their CLR type (an int is not readable as long): read the number's text.
     public static long? Long(this JsonNode? node, params string[] path)
     {
-        if (node.At(path) is not JsonValue v || v.GetValueKind() != System.Text.Json.JsonValueKind.Number)
+        if (node.At(path) is not JsonValue v || v.GetValueKind() != JsonValueKind.Number)
             return null;
         var text = v.ToJsonString();
         if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
             return l;
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == Math.Floor(d) ? (long)d : null;
+        // The bound keeps the cast exact: doubles above 2^53 are not integers we can trust.
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == Math.Floor(d) && Math.Abs(d) < 9e15
+            ? (long)d
+            : null;
     }
+
+    /// <summary>An IntOrString (e.g. PDB minAvailable) as Go's IntOrString.String prints it, or null.</summary>
+    public static string? IntOrString(this JsonNode? node, params string[] path) =>
+        node.Long(path) is { } n ? n.ToString(CultureInfo.InvariantCulture) : node.Str(path);
+
+    /// <summary>The number of members (object) or entries (array) at the path; 0 for anything else.</summary>
+    public static int Count(this JsonNode? node, params string[] path) => node.At(path) switch
+    {
+        JsonObject obj => obj.Count,
+        JsonArray array => array.Count,
+        _ => 0,
+    };
 
     public static bool? Bool(this JsonNode? node, params string[] path) =>
         node.At(path) is JsonValue value && value.TryGetValue(out bool flag) ? flag : null;
@@ -65,6 +94,9 @@ public static class Json
 
     public static bool IsDeleting(this JsonObject obj) => obj.At("metadata", "deletionTimestamp") is not null;
 
+    /// <summary>metadata.creationTimestamp, or null when absent or unparsable (printers show an Age from it).</summary>
+    public static DateTimeOffset? Created(this JsonObject obj) => obj.Time("metadata", "creationTimestamp");
+
     public static DateTimeOffset? Time(this JsonNode? node, params string[] path) =>
         node.Str(path) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null;
 
@@ -82,6 +114,13 @@ public static class Json
         obj.Items("status", "conditions").FirstOrDefault(c => c.Str("type") == type);
 
     public static bool HasTrueCondition(this JsonObject obj, string type) => obj.Condition(type)?.Str("status") == "True";
+
+    /// <summary>
+    /// True when any status condition is <paramref name="type"/> with status "True" (kube's pod printer scans the
+    /// whole list; <see cref="HasTrueCondition"/> stops at the first entry of the type).
+    /// </summary>
+    public static bool AnyTrueCondition(this JsonObject obj, string type) =>
+        obj.Items("status", "conditions").Any(c => c.Str("type") == type && c.Str("status") == "True");
 
     /// <summary>True when the controller ownerReference of <paramref name="obj"/> names the owner's uid.</summary>
     public static bool IsControlledBy(this JsonObject obj, JsonObject owner) =>

@@ -60,41 +60,41 @@ internal static class AppsPrinters
     private static JsonArray DeploymentCells(JsonObject obj, DateTimeOffset now)
     {
         JsonNode? status = obj["status"];
-        (string names, string images) = PodTemplateCells.Containers(Fields.At(obj, "spec", "template", "spec"));
+        (string names, string images) = PodTemplateCells.Containers(obj.At("spec", "template", "spec"));
         return new JsonArray(
-            Fields.Name(obj),
-            $"{Fields.Int(status, "readyReplicas")}/{DesiredReplicas(obj)}",
-            Fields.Int(status, "updatedReplicas"),
-            Fields.Int(status, "availableReplicas"),
-            Fields.Age(obj, now),
+            obj.Name(),
+            $"{status.Long("readyReplicas") ?? 0}/{DesiredReplicas(obj)}",
+            status.Long("updatedReplicas") ?? 0,
+            status.Long("availableReplicas") ?? 0,
+            HumanDuration.Since(obj.Created(), now),
             names,
             images,
             // Deployments print the bare selector ("" when empty), unlike the other kinds.
-            LabelFormat.Selector(Fields.At(obj, "spec", "selector")) ?? "<invalid>");
+            LabelFormat.Selector(obj.At("spec", "selector")) ?? "<invalid>");
     }
 
     private static JsonArray ReplicaSetCells(JsonObject obj, DateTimeOffset now)
     {
         JsonNode? status = obj["status"];
-        (string names, string images) = PodTemplateCells.Containers(Fields.At(obj, "spec", "template", "spec"));
+        (string names, string images) = PodTemplateCells.Containers(obj.At("spec", "template", "spec"));
         return new JsonArray(
-            Fields.Name(obj),
+            obj.Name(),
             DesiredReplicas(obj),
-            Fields.Int(status, "replicas"),
-            Fields.Int(status, "readyReplicas"),
-            Fields.Age(obj, now),
+            status.Long("replicas") ?? 0,
+            status.Long("readyReplicas") ?? 0,
+            HumanDuration.Since(obj.Created(), now),
             names,
             images,
-            LabelFormat.FormatSelector(Fields.At(obj, "spec", "selector")));
+            LabelFormat.FormatSelector(obj.At("spec", "selector")));
     }
 
     private static JsonArray StatefulSetCells(JsonObject obj, DateTimeOffset now)
     {
-        (string names, string images) = PodTemplateCells.Containers(Fields.At(obj, "spec", "template", "spec"));
+        (string names, string images) = PodTemplateCells.Containers(obj.At("spec", "template", "spec"));
         return new JsonArray(
-            Fields.Name(obj),
-            $"{Fields.Int(obj, "status", "readyReplicas")}/{DesiredReplicas(obj)}",
-            Fields.Age(obj, now),
+            obj.Name(),
+            $"{obj.Long("status", "readyReplicas") ?? 0}/{DesiredReplicas(obj)}",
+            HumanDuration.Since(obj.Created(), now),
             names,
             images);
     }
@@ -102,22 +102,22 @@ internal static class AppsPrinters
     private static JsonArray DaemonSetCells(JsonObject obj, DateTimeOffset now)
     {
         JsonNode? status = obj["status"];
-        JsonNode? podSpec = Fields.At(obj, "spec", "template", "spec");
+        JsonNode? podSpec = obj.At("spec", "template", "spec");
         (string names, string images) = PodTemplateCells.Containers(podSpec);
         return new JsonArray(
-            Fields.Name(obj),
-            Fields.Int(status, "desiredNumberScheduled"),
-            Fields.Int(status, "currentNumberScheduled"),
-            Fields.Int(status, "numberReady"),
-            Fields.Int(status, "updatedNumberScheduled"),
-            Fields.Int(status, "numberAvailable"),
-            LabelFormat.Labels(Fields.At(podSpec, "nodeSelector")),
-            Fields.Age(obj, now),
+            obj.Name(),
+            status.Long("desiredNumberScheduled") ?? 0,
+            status.Long("currentNumberScheduled") ?? 0,
+            status.Long("numberReady") ?? 0,
+            status.Long("updatedNumberScheduled") ?? 0,
+            status.Long("numberAvailable") ?? 0,
+            LabelFormat.Labels(podSpec.At("nodeSelector")),
+            HumanDuration.Since(obj.Created(), now),
             names,
             images,
-            LabelFormat.FormatSelector(Fields.At(obj, "spec", "selector")));
+            LabelFormat.FormatSelector(obj.At("spec", "selector")));
     }
 
     /// <summary>spec.replicas; 1 when absent, the API default every stored object would carry.</summary>
-    private static long DesiredReplicas(JsonObject obj) => Fields.IntOrNull(obj, "spec", "replicas") ?? 1;
+    private static long DesiredReplicas(JsonObject obj) => obj.Long("spec", "replicas") ?? 1;
 }

@@ -38,90 +38,87 @@ internal static class BatchPrinters
     {
         JsonNode? spec = job["spec"];
         JsonNode? status = job["status"];
-        long succeeded = Fields.Int(status, "succeeded");
+        long succeeded = status.Long("succeeded") ?? 0;
         string completions;
-        if (Fields.IntOrNull(spec, "completions") is { } wanted)
+        if (spec.Long("completions") is { } wanted)
         {
             completions = Invariant($"{succeeded}/{wanted}");
         }
         else
         {
-            long parallelism = Fields.Int(spec, "parallelism");
+            long parallelism = spec.Long("parallelism") ?? 0;
             completions = parallelism > 1 ? Invariant($"{succeeded}/1 of {parallelism}") : Invariant($"{succeeded}/1");
         }
 
         string duration = "";
-        if (Fields.Time(status, "startTime") is { } start)
+        if (status.Time("startTime") is { } start)
         {
-            duration = HumanDuration.Format((Fields.Time(status, "completionTime") ?? now) - start);
+            duration = HumanDuration.Format((status.Time("completionTime") ?? now) - start);
         }
 
-        (string names, string images) = PodTemplateCells.Containers(Fields.At(spec, "template", "spec"));
+        (string names, string images) = PodTemplateCells.Containers(spec.At("template", "spec"));
         return new JsonArray(
-            Fields.Name(job),
+            job.Name(),
             JobStatus(job),
             completions,
             duration,
-            Fields.Age(job, now),
+            HumanDuration.Since(job.Created(), now),
             names,
             images,
-            LabelFormat.FormatSelector(Fields.At(spec, "selector")));
+            LabelFormat.FormatSelector(spec.At("selector")));
     }
 
     /// <summary>Terminal conditions first, then deletion, then Suspended / FailureTarget, else Running.</summary>
     internal static string JobStatus(JsonObject job)
     {
-        JsonNode? status = job["status"];
-        if (Condition(status, "Complete"))
+        if (job.HasTrueCondition("Complete"))
         {
             return "Complete";
         }
 
-        if (Condition(status, "Failed"))
+        if (job.HasTrueCondition("Failed"))
         {
             return "Failed";
         }
 
-        if (Fields.IsDeleting(job))
+        if (job.IsDeleting())
         {
             return "Terminating";
         }
 
-        if (Condition(status, "Suspended"))
+        if (job.HasTrueCondition("Suspended"))
         {
             return "Suspended";
         }
 
-        return Condition(status, "FailureTarget") ? "FailureTarget" : "Running";
+        return job.HasTrueCondition("FailureTarget") ? "FailureTarget" : "Running";
     }
-
-    private static bool Condition(JsonNode? status, string type) => Fields.FirstConditionTrue(status, type, "conditions");
 
     private static JsonArray CronJobCells(JsonObject cronJob, DateTimeOffset now)
     {
         JsonNode? spec = cronJob["spec"];
-        string lastSchedule = Fields.Time(cronJob, "status", "lastScheduleTime") is { } last
+        string lastSchedule = cronJob.Time("status", "lastScheduleTime") is { } last
             ? HumanDuration.Since(last, now)
             : LabelFormat.None;
-        string suspend = Fields.Bool(spec, "suspend") switch
+        string suspend = spec.Bool("suspend") switch
         {
             true => "True",
             false => "False",
             null => "<unset>",
         };
-        JsonNode? jobSpec = Fields.At(spec, "jobTemplate", "spec");
-        (string names, string images) = PodTemplateCells.Containers(Fields.At(jobSpec, "template", "spec"));
+        JsonNode? jobSpec = spec.At("jobTemplate", "spec");
+        (string names, string images) = PodTemplateCells.Containers(jobSpec.At("template", "spec"));
         return new JsonArray(
-            Fields.Name(cronJob),
-            Fields.Str(spec, "schedule"),
-            Fields.StrOrNull(spec, "timeZone") ?? LabelFormat.None,
+            cronJob.Name(),
+            spec.Str("schedule") ?? "",
+            spec.Str("timeZone") ?? LabelFormat.None,
             suspend,
-            (long)Fields.Count(cronJob, "status", "active"),
+            (long)cronJob.Count("status", "active"),
             lastSchedule,
-            Fields.Age(cronJob, now),
+            HumanDuration.Since(cronJob.Created(), now),
             names,
             images,
-            LabelFormat.FormatSelector(Fields.At(jobSpec, "selector")));
+            LabelFormat.FormatSelector(jobSpec.At("selector")));
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

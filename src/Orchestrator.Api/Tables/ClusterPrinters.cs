@@ -25,42 +25,42 @@ internal static class ClusterPrinters
 
     public static TablePrinter Namespace { get; } = new(
         [CommonColumns.Name, CommonColumns.Text("Status", "The status of the namespace"), CommonColumns.Age],
-        (obj, now) => new JsonArray(Fields.Name(obj), Fields.Str(obj, "status", "phase"), Fields.Age(obj, now)));
+        (obj, now) => new JsonArray(obj.Name(), obj.Str("status", "phase") ?? "", HumanDuration.Since(obj.Created(), now)));
 
     public static TablePrinter Lease { get; } = new(
         [CommonColumns.Name, CommonColumns.Text("Holder", "holderIdentity contains the identity of the holder of a current lease."), CommonColumns.Age],
-        (obj, now) => new JsonArray(Fields.Name(obj), Fields.Str(obj, "spec", "holderIdentity"), Fields.Age(obj, now)));
+        (obj, now) => new JsonArray(obj.Name(), obj.Str("spec", "holderIdentity") ?? "", HumanDuration.Since(obj.Created(), now)));
 
     private static JsonArray NodeCells(JsonObject node, DateTimeOffset now)
     {
-        JsonNode? info = Fields.At(node, "status", "nodeInfo");
+        JsonNode? info = node.At("status", "nodeInfo");
         return new JsonArray(
-            Fields.Name(node),
+            node.Name(),
             NodeStatus(node),
             NodeRoles(node),
-            Fields.Age(node, now),
-            Fields.Str(info, "kubeletVersion"),
+            HumanDuration.Since(node.Created(), now),
+            info.Str("kubeletVersion") ?? "",
             Address(node, "InternalIP"),
             Address(node, "ExternalIP"),
-            OrUnknown(Fields.Str(info, "osImage")),
-            OrUnknown(Fields.Str(info, "kernelVersion")),
-            OrUnknown(Fields.Str(info, "containerRuntimeVersion")));
+            OrUnknown(info.Str("osImage") ?? ""),
+            OrUnknown(info.Str("kernelVersion") ?? ""),
+            OrUnknown(info.Str("containerRuntimeVersion") ?? ""));
     }
 
     /// <summary>"Ready", "NotReady" or "Unknown" (no Ready condition), plus ",SchedulingDisabled" when cordoned.</summary>
     internal static string NodeStatus(JsonObject node)
     {
         // kube keeps the last condition of a type when a list repeats it.
-        JsonObject? ready = Fields.Objects(node, "status", "conditions").LastOrDefault(c => Fields.Str(c, "type") == "Ready");
-        string status = ready is null ? "Unknown" : Fields.Str(ready, "status") == "True" ? "Ready" : "NotReady";
-        return Fields.Bool(node, "spec", "unschedulable") == true ? status + ",SchedulingDisabled" : status;
+        JsonObject? ready = node.Items("status", "conditions").LastOrDefault(c => c.Str("type") == "Ready");
+        string status = ready is null ? "Unknown" : ready.Str("status") == "True" ? "Ready" : "NotReady";
+        return node.Bool("spec", "unschedulable") == true ? status + ",SchedulingDisabled" : status;
     }
 
     /// <summary>Sorted roles from node-role.kubernetes.io/&lt;role&gt; and kubernetes.io/role=&lt;role&gt; labels.</summary>
     private static string NodeRoles(JsonObject node)
     {
         var roles = new SortedSet<string>(StringComparer.Ordinal);
-        foreach ((string key, JsonNode? value) in Fields.Obj(node, "metadata", "labels") ?? [])
+        foreach ((string key, JsonNode? value) in node.Obj("metadata", "labels") ?? [])
         {
             if (key.StartsWith(NodeRolePrefix, StringComparison.Ordinal) && key.Length > NodeRolePrefix.Length)
             {
@@ -76,8 +76,8 @@ internal static class ClusterPrinters
     }
 
     private static string Address(JsonObject node, string type) =>
-        Fields.Objects(node, "status", "addresses").FirstOrDefault(a => Fields.Str(a, "type") == type) is { } address
-            ? Fields.Str(address, "address")
+        node.Items("status", "addresses").FirstOrDefault(a => (a.Str("type") ?? "") == type) is { } address
+            ? (address.Str("address") ?? "")
             : LabelFormat.None;
 
     private static string OrUnknown(string value) => value.Length == 0 ? HumanDuration.Unknown : value;

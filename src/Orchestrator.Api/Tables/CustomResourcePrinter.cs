@@ -16,7 +16,7 @@ internal static class CustomResourcePrinter
 
     private static JsonArray Cells(JsonObject obj, DateTimeOffset now) =>
         new(
-            Fields.Name(obj),
+            obj.Name(),
             // A missing timestamp gives a null cell, as a JSONPath column that finds nothing.
-            Fields.Time(obj, "metadata", "creationTimestamp") is { } created ? HumanDuration.Since(created, now) : null);
+            obj.Time("metadata", "creationTimestamp") is { } created ? HumanDuration.Since(created, now) : null);
 }

@@ -26,15 +26,15 @@ internal static class EventPrinter
     private static JsonArray Cells(JsonObject ev, DateTimeOffset now)
     {
         // Events from events.k8s.io carry eventTime/series instead of first/last timestamps.
-        string firstSeen = Fields.Time(ev, "firstTimestamp") is { } first
+        string firstSeen = ev.Time("firstTimestamp") is { } first
             ? HumanDuration.Since(first, now)
-            : HumanDuration.Since(Fields.Time(ev, "eventTime"), now);
-        string lastSeen = Fields.Time(ev, "lastTimestamp") is { } last ? HumanDuration.Since(last, now) : firstSeen;
-        long count = Fields.Int(ev, "count");
-        if (Fields.Obj(ev, "series") is { } series)
+            : HumanDuration.Since(ev.Time("eventTime"), now);
+        string lastSeen = ev.Time("lastTimestamp") is { } last ? HumanDuration.Since(last, now) : firstSeen;
+        long count = ev.Long("count") ?? 0;
+        if (ev.Obj("series") is { } series)
         {
-            lastSeen = HumanDuration.Since(Fields.Time(series, "lastObservedTime"), now);
-            count = Fields.Int(series, "count");
+            lastSeen = HumanDuration.Since(series.Time("lastObservedTime"), now);
+            count = series.Long("count") ?? 0;
         }
         else if (count == 0)
         {
@@ -42,28 +42,28 @@ internal static class EventPrinter
         }
 
         JsonNode? involved = ev["involvedObject"];
-        string kind = Fields.Str(involved, "kind").ToLowerInvariant();
-        string name = Fields.Str(involved, "name");
+        string kind = (involved.Str("kind") ?? "").ToLowerInvariant();
+        string name = involved.Str("name") ?? "";
         string target = name.Length > 0 ? $"{kind}/{name}" : kind;
 
         return new JsonArray(
             lastSeen,
-            Fields.Str(ev, "type"),
-            Fields.Str(ev, "reason"),
+            ev.Str("type") ?? "",
+            ev.Str("reason") ?? "",
             target,
-            Fields.Str(involved, "fieldPath"),
+            involved.Str("fieldPath") ?? "",
             Source(ev),
-            Fields.Str(ev, "message").Trim(),
+            (ev.Str("message") ?? "").Trim(),
             firstSeen,
             count,
-            Fields.Name(ev));
+            ev.Name());
     }
 
     /// <summary>"component, host", falling back to reportingController / reportingInstance.</summary>
     private static string Source(JsonObject ev)
     {
-        string component = FirstNonEmpty(Fields.Str(ev, "source", "component"), Fields.Str(ev, "reportingComponent"));
-        string instance = FirstNonEmpty(Fields.Str(ev, "source", "host"), Fields.Str(ev, "reportingInstance"));
+        string component = FirstNonEmpty(ev.Str("source", "component") ?? "", ev.Str("reportingComponent") ?? "");
+        string instance = FirstNonEmpty(ev.Str("source", "host") ?? "", ev.Str("reportingInstance") ?? "");
         return instance.Length == 0 ? component : $"{component}, {instance}";
     }
 

@@ -16,12 +16,12 @@ internal static class NetworkingPrinters
             CommonColumns.Age,
         ],
         (obj, now) => new JsonArray(
-            Fields.Name(obj),
-            Fields.StrOrNull(obj, "spec", "ingressClassName") ?? LabelFormat.None,
+            obj.Name(),
+            obj.Str("spec", "ingressClassName") ?? LabelFormat.None,
             Hosts(obj),
-            string.Join(",", ServicePrinters.LoadBalancerAddresses(Fields.At(obj, "status", "loadBalancer"))),
-            Fields.Count(obj, "spec", "tls") > 0 ? "80, 443" : "80",
-            Fields.Age(obj, now)));
+            string.Join(",", ServicePrinters.LoadBalancerAddresses(obj.At("status", "loadBalancer"))),
+            obj.Count("spec", "tls") > 0 ? "80, 443" : "80",
+            HumanDuration.Since(obj.Created(), now)));
 
     public static TablePrinter IngressClass { get; } = new(
         [
@@ -30,7 +30,7 @@ internal static class NetworkingPrinters
             CommonColumns.Text("Parameters", "A reference to a resource with additional parameters"),
             CommonColumns.Age,
         ],
-        (obj, now) => new JsonArray(Fields.Name(obj), Fields.Str(obj, "spec", "controller"), Parameters(obj), Fields.Age(obj, now)));
+        (obj, now) => new JsonArray(obj.Name(), obj.Str("spec", "controller") ?? "", Parameters(obj), HumanDuration.Since(obj.Created(), now)));
 
     public static TablePrinter NetworkPolicy { get; } = new(
         [
@@ -39,15 +39,15 @@ internal static class NetworkingPrinters
             CommonColumns.Age,
         ],
         (obj, now) => new JsonArray(
-            Fields.Name(obj),
-            LabelFormat.FormatSelector(Fields.At(obj, "spec", "podSelector") ?? new JsonObject()),
-            Fields.Age(obj, now)));
+            obj.Name(),
+            LabelFormat.FormatSelector(obj.At("spec", "podSelector") ?? new JsonObject()),
+            HumanDuration.Since(obj.Created(), now)));
 
     /// <summary>The first three rule hosts, then "+ N more..." counted over all rules; "*" when none.</summary>
     private static string Hosts(JsonObject ingress)
     {
         const int Max = 3;
-        List<JsonObject> rules = [.. Fields.Objects(ingress, "spec", "rules")];
+        List<JsonObject> rules = [.. ingress.Items("spec", "rules")];
         var hosts = new List<string>();
         bool more = false;
         foreach (JsonObject rule in rules)
@@ -55,7 +55,7 @@ internal static class NetworkingPrinters
             // "more" only when a rule remains after three hosts were taken; the count subtracts
             // from all rules, hostless ones included, exactly as kube's formatHosts does.
             more |= hosts.Count == Max;
-            if (!more && Fields.Str(rule, "host") is { Length: > 0 } host)
+            if (!more && rule.Str("host") is { Length: > 0 } host)
             {
                 hosts.Add(host);
             }
@@ -73,17 +73,17 @@ internal static class NetworkingPrinters
     /// <summary>"Kind.apiGroup/name", or "Kind/name" without an apiGroup; "&lt;none&gt;" when unset.</summary>
     private static string Parameters(JsonObject ingressClass)
     {
-        if (Fields.Obj(ingressClass, "spec", "parameters") is not { } parameters)
+        if (ingressClass.Obj("spec", "parameters") is not { } parameters)
         {
             return LabelFormat.None;
         }
 
-        string kind = Fields.Str(parameters, "kind");
-        if (Fields.StrOrNull(parameters, "apiGroup") is { } group)
+        string kind = parameters.Str("kind") ?? "";
+        if (parameters.Str("apiGroup") is { } group)
         {
             kind += "." + group;
         }
 
-        return kind + "/" + Fields.Str(parameters, "name");
+        return kind + "/" + (parameters.Str("name") ?? "");
     }
 }

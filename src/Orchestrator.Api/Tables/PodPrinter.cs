@@ -35,23 +35,23 @@ internal static class PodPrinter
         }
 
         JsonNode? status = pod["status"];
-        string ip = Fields.Objects(status, "podIPs").Select(p => Fields.Str(p, "ip")).FirstOrDefault()
+        string ip = status.Items("podIPs").Select(p => p.Str("ip") ?? "").FirstOrDefault()
             // A client that wrote only the singular field still gets its IP shown.
-            ?? Fields.Str(status, "podIP");
+            ?? (status.Str("podIP") ?? "");
 
         return new JsonArray(
-            Fields.Name(pod),
+            pod.Name(),
             $"{summary.Ready}/{summary.Total}",
             summary.Reason,
             restarts,
-            Fields.Age(pod, now),
+            HumanDuration.Since(pod.Created(), now),
             OrNone(ip),
-            OrNone(Fields.Str(pod, "spec", "nodeName")),
-            OrNone(Fields.Str(status, "nominatedNodeName")),
+            OrNone(pod.Str("spec", "nodeName") ?? ""),
+            OrNone(status.Str("nominatedNodeName") ?? ""),
             ReadinessGates(pod));
     }
 
-    private static JsonArray? Conditions(JsonObject pod) => Fields.Str(pod, "status", "phase") switch
+    private static JsonArray? Conditions(JsonObject pod) => (pod.Str("status", "phase") ?? "") switch
     {
         "Succeeded" => [Completed("Succeeded", "The pod has completed successfully.")],
         "Failed" => [Completed("Failed", "The pod failed.")],
@@ -72,14 +72,14 @@ internal static class PodPrinter
     {
         JsonNode? spec = pod["spec"];
         JsonNode? status = pod["status"];
-        List<JsonObject> initSpecs = [.. Fields.Objects(spec, "initContainers")];
-        HashSet<string> sidecars = [.. initSpecs.Where(IsRestartable).Select(c => Fields.Str(c, "name"))];
-        int total = Fields.Objects(spec, "containers").Count() + sidecars.Count;
+        List<JsonObject> initSpecs = [.. spec.Items("initContainers")];
+        HashSet<string> sidecars = [.. initSpecs.Where(IsRestartable).Select(c => c.Str("name") ?? "")];
+        int total = spec.Items("containers").Count() + sidecars.Count;
         int ready = 0;
 
-        string phase = Fields.Str(status, "phase");
-        string reason = Fields.StrOrNull(status, "reason") is { Length: > 0 } statusReason ? statusReason : phase;
-        if (Fields.Objects(status, "conditions").Any(c => Fields.Str(c, "type") == "PodScheduled" && Fields.Str(c, "reason") == "SchedulingGated"))
+        string phase = status.Str("phase") ?? "";
+        string reason = status.Str("reason") is { Length: > 0 } statusReason ? statusReason : phase;
+        if (status.Items("conditions").Any(c => c.Str("type") == "PodScheduled" && c.Str("reason") == "SchedulingGated"))
         {
             reason = "SchedulingGated";
         }
@@ -87,29 +87,29 @@ internal static class PodPrinter
         long restarts = 0, sidecarRestarts = 0;
         DateTimeOffset? lastRestart = null, lastSidecarRestart = null;
         bool initializing = false;
-        List<JsonObject> initStatuses = [.. Fields.Objects(status, "initContainerStatuses")];
+        List<JsonObject> initStatuses = [.. status.Items("initContainerStatuses")];
         for (int i = 0; i < initStatuses.Count; i++)
         {
             JsonObject container = initStatuses[i];
-            bool sidecar = sidecars.Contains(Fields.Str(container, "name"));
-            restarts += Fields.Int(container, "restartCount");
+            bool sidecar = sidecars.Contains(container.Str("name") ?? "");
+            restarts += container.Long("restartCount") ?? 0;
             lastRestart = Later(lastRestart, LastTerminated(container));
             if (sidecar)
             {
-                sidecarRestarts += Fields.Int(container, "restartCount");
+                sidecarRestarts += container.Long("restartCount") ?? 0;
                 lastSidecarRestart = Later(lastSidecarRestart, LastTerminated(container));
             }
 
-            JsonObject? terminated = Fields.Obj(container, "state", "terminated");
-            JsonObject? waiting = Fields.Obj(container, "state", "waiting");
-            if (terminated is not null && Fields.Int(terminated, "exitCode") == 0)
+            JsonObject? terminated = container.Obj("state", "terminated");
+            JsonObject? waiting = container.Obj("state", "waiting");
+            if (terminated is not null && (terminated.Long("exitCode") ?? 0) == 0)
             {
                 continue;
             }
 
-            if (sidecar && Fields.Bool(container, "started") == true)
+            if (sidecar && container.Bool("started") == true)
             {
-                ready += Fields.Bool(container, "ready") == true ? 1 : 0;
+                ready += container.Bool("ready") == true ? 1 : 0;
                 continue;
             }
 
@@ -119,7 +119,7 @@ internal static class PodPrinter
             {
                 reason = "Init:" + TerminatedReason(terminated);
             }
-            else if (Fields.Str(waiting, "reason") is { Length: > 0 } waitingReason && waitingReason != "PodInitializing")
+            else if (waiting.Str("reason") is { Length: > 0 } waitingReason && waitingReason != "PodInitializing")
             {
                 reason = "Init:" + waitingReason;
             }
@@ -131,22 +131,22 @@ internal static class PodPrinter
             break;
         }
 
-        if (!initializing || Fields.FirstConditionTrue(status, "Initialized", "conditions"))
+        if (!initializing || pod.HasTrueCondition("Initialized"))
         {
             // Init containers that finished no longer count; sidecars keep counting.
             restarts = sidecarRestarts;
             lastRestart = lastSidecarRestart;
             bool hasRunning = false;
-            List<JsonObject> statuses = [.. Fields.Objects(status, "containerStatuses")];
+            List<JsonObject> statuses = [.. status.Items("containerStatuses")];
 
             // Backwards, so the first container with a reason wins, as in kube.
             for (int i = statuses.Count - 1; i >= 0; i--)
             {
                 JsonObject container = statuses[i];
-                restarts += Fields.Int(container, "restartCount");
+                restarts += container.Long("restartCount") ?? 0;
                 lastRestart = Later(lastRestart, LastTerminated(container));
-                JsonObject? terminated = Fields.Obj(container, "state", "terminated");
-                if (Fields.Str(container, "state", "waiting", "reason") is { Length: > 0 } waitingReason)
+                JsonObject? terminated = container.Obj("state", "terminated");
+                if (container.Str("state", "waiting", "reason") is { Length: > 0 } waitingReason)
                 {
                     reason = waitingReason;
                 }
@@ -154,7 +154,7 @@ internal static class PodPrinter
                 {
                     reason = TerminatedReason(terminated);
                 }
-                else if (Fields.Bool(container, "ready") == true && Fields.Obj(container, "state", "running") is not null)
+                else if (container.Bool("ready") == true && container.Obj("state", "running") is not null)
                 {
                     hasRunning = true;
                     ready++;
@@ -163,15 +163,15 @@ internal static class PodPrinter
 
             if (reason == "Completed" && hasRunning)
             {
-                reason = Fields.HasTrueCondition(status, "Ready", "conditions") ? "Running" : "NotReady";
+                reason = pod.AnyTrueCondition("Ready") ? "Running" : "NotReady";
             }
         }
 
-        if (Fields.IsDeleting(pod) && Fields.Str(status, "reason") == "NodeLost")
+        if (pod.IsDeleting() && status.Str("reason") == "NodeLost")
         {
             reason = "Unknown";
         }
-        else if (Fields.IsDeleting(pod) && phase is not ("Succeeded" or "Failed"))
+        else if (pod.IsDeleting() && phase is not ("Succeeded" or "Failed"))
         {
             reason = "Terminating";
         }
@@ -182,34 +182,34 @@ internal static class PodPrinter
     /// <summary>The terminated reason, or "Signal:N" / "ExitCode:N" when the runtime gave none.</summary>
     private static string TerminatedReason(JsonObject terminated)
     {
-        if (Fields.Str(terminated, "reason") is { Length: > 0 } reason)
+        if (terminated.Str("reason") is { Length: > 0 } reason)
         {
             return reason;
         }
 
-        long signal = Fields.Int(terminated, "signal");
+        long signal = terminated.Long("signal") ?? 0;
         return signal != 0
             ? $"Signal:{signal.ToString(CultureInfo.InvariantCulture)}"
-            : $"ExitCode:{Fields.Int(terminated, "exitCode").ToString(CultureInfo.InvariantCulture)}";
+            : $"ExitCode:{(terminated.Long("exitCode") ?? 0).ToString(CultureInfo.InvariantCulture)}";
     }
 
-    private static bool IsRestartable(JsonObject initContainer) => Fields.Str(initContainer, "restartPolicy") == "Always";
+    private static bool IsRestartable(JsonObject initContainer) => initContainer.Str("restartPolicy") == "Always";
 
     private static DateTimeOffset? LastTerminated(JsonObject container) =>
-        Fields.Time(container, "lastState", "terminated", "finishedAt");
+        container.Time("lastState", "terminated", "finishedAt");
 
     private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) =>
         a is null ? b : b is null ? a : (a > b ? a : b);
 
     private static string ReadinessGates(JsonObject pod)
     {
-        List<string> gates = [.. Fields.Objects(pod, "spec", "readinessGates").Select(g => Fields.Str(g, "conditionType"))];
+        List<string> gates = [.. pod.Items("spec", "readinessGates").Select(g => g.Str("conditionType") ?? "")];
         if (gates.Count == 0)
         {
             return LabelFormat.None;
         }
 
-        int met = gates.Count(gate => Fields.FirstConditionTrue(pod, gate, "status", "conditions"));
+        int met = gates.Count(gate => pod.HasTrueCondition(gate));
         return $"{met}/{gates.Count}";
     }
 

@@ -8,9 +8,9 @@ internal static class PodTemplateCells
     /// <summary>Container names and images, each joined by ",", in spec order.</summary>
     public static (string Names, string Images) Containers(JsonNode? podSpec)
     {
-        List<JsonObject> containers = [.. Fields.Objects(podSpec, "containers")];
+        List<JsonObject> containers = [.. podSpec.Items("containers")];
         return (
-            string.Join(",", containers.Select(c => Fields.Str(c, "name"))),
-            string.Join(",", containers.Select(c => Fields.Str(c, "image"))));
+            string.Join(",", containers.Select(c => c.Str("name") ?? "")),
+            string.Join(",", containers.Select(c => c.Str("image") ?? "")));
     }
 }

@@ -14,9 +14,9 @@ internal static class PolicyPrinters
             CommonColumns.Age,
         ],
         (obj, now) => new JsonArray(
-            Fields.Name(obj),
-            Fields.IntOrString(obj, "spec", "minAvailable") ?? "N/A",
-            Fields.IntOrString(obj, "spec", "maxUnavailable") ?? "N/A",
-            Fields.Int(obj, "status", "disruptionsAllowed"),
-            Fields.Age(obj, now)));
+            obj.Name(),
+            obj.IntOrString("spec", "minAvailable") ?? "N/A",
+            obj.IntOrString("spec", "maxUnavailable") ?? "N/A",
+            obj.Long("status", "disruptionsAllowed") ?? 0,
+            HumanDuration.Since(obj.Created(), now)));
 }

@@ -24,29 +24,29 @@ internal static class ServicePrinters
             CommonColumns.Text("Endpoints", "The set of all endpoints is the union of all subsets."),
             CommonColumns.Age,
         ],
-        (obj, now) => new JsonArray(Fields.Name(obj), FormatEndpoints(obj), Fields.Age(obj, now)));
+        (obj, now) => new JsonArray(obj.Name(), FormatEndpoints(obj), HumanDuration.Since(obj.Created(), now)));
 
     private static JsonArray ServiceCells(JsonObject svc, DateTimeOffset now)
     {
         JsonNode? spec = svc["spec"];
-        string clusterIP = Fields.Strings(spec, "clusterIPs").FirstOrDefault() ?? LabelFormat.None;
-        string ports = string.Join(",", Fields.Objects(spec, "ports").Select(FormatPort));
+        string clusterIP = spec.Strings("clusterIPs").FirstOrDefault() ?? LabelFormat.None;
+        string ports = string.Join(",", spec.Items("ports").Select(FormatPort));
         return new JsonArray(
-            Fields.Name(svc),
-            Fields.Str(spec, "type"),
+            svc.Name(),
+            spec.Str("type") ?? "",
             clusterIP,
             ExternalIP(svc),
             ports.Length == 0 ? LabelFormat.None : ports,
-            Fields.Age(svc, now),
-            LabelFormat.Labels(Fields.At(spec, "selector")));
+            HumanDuration.Since(svc.Created(), now),
+            LabelFormat.Labels(spec.At("selector")));
     }
 
     /// <summary>"80/TCP", or "80:30080/TCP" when a node port is allocated.</summary>
     private static string FormatPort(JsonObject port)
     {
-        long number = Fields.Int(port, "port");
-        long nodePort = Fields.Int(port, "nodePort");
-        string protocol = Fields.Str(port, "protocol");
+        long number = port.Long("port") ?? 0;
+        long nodePort = port.Long("nodePort") ?? 0;
+        string protocol = port.Str("protocol") ?? "";
         return nodePort > 0
             ? string.Create(CultureInfo.InvariantCulture, $"{number}:{nodePort}/{protocol}")
             : string.Create(CultureInfo.InvariantCulture, $"{number}/{protocol}");
@@ -55,13 +55,13 @@ internal static class ServicePrinters
     private static string ExternalIP(JsonObject svc)
     {
         JsonNode? spec = svc["spec"];
-        List<string> externalIPs = [.. Fields.Strings(spec, "externalIPs")];
-        switch (Fields.Str(spec, "type"))
+        List<string> externalIPs = [.. spec.Strings("externalIPs")];
+        switch (spec.Str("type") ?? "")
         {
             case "ClusterIP" or "NodePort":
                 return externalIPs.Count > 0 ? string.Join(",", externalIPs) : LabelFormat.None;
             case "LoadBalancer":
-                List<string> ingress = LoadBalancerAddresses(Fields.At(svc, "status", "loadBalancer"));
+                List<string> ingress = LoadBalancerAddresses(svc.At("status", "loadBalancer"));
                 if (externalIPs.Count > 0)
                 {
                     return string.Join(",", ingress.Concat(externalIPs));
@@ -69,7 +69,7 @@ internal static class ServicePrinters
 
                 return ingress.Count > 0 ? string.Join(",", ingress) : "<pending>";
             case "ExternalName":
-                return Fields.Str(spec, "externalName");
+                return spec.Str("externalName") ?? "";
             default:
                 return "<unknown>";
         }
@@ -80,8 +80,8 @@ internal static class ServicePrinters
     /// the server prints wide, as kube-apiserver does.
     /// </summary>
     public static List<string> LoadBalancerAddresses(JsonNode? loadBalancerStatus) =>
-        [.. Fields.Objects(loadBalancerStatus, "ingress")
-            .Select(i => Fields.Str(i, "ip") is { Length: > 0 } ip ? ip : Fields.Str(i, "hostname"))
+        [.. loadBalancerStatus.Items("ingress")
+            .Select(i => i.Str("ip") is { Length: > 0 } ip ? ip : (i.Str("hostname") ?? ""))
             .Where(a => a.Length > 0)
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)];
@@ -90,7 +90,7 @@ internal static class ServicePrinters
     private static string FormatEndpoints(JsonObject endpoints)
     {
         const int Max = 3;
-        List<JsonObject> subsets = [.. Fields.Objects(endpoints, "subsets")];
+        List<JsonObject> subsets = [.. endpoints.Items("subsets")];
         if (subsets.Count == 0)
         {
             return LabelFormat.None;
@@ -100,8 +100,8 @@ internal static class ServicePrinters
         int count = 0;
         foreach (JsonObject subset in subsets)
         {
-            List<string> ips = [.. Fields.Objects(subset, "addresses").Select(a => Fields.Str(a, "ip"))];
-            List<JsonObject> ports = [.. Fields.Objects(subset, "ports")];
+            List<string> ips = [.. subset.Items("addresses").Select(a => a.Str("ip") ?? "")];
+            List<JsonObject> ports = [.. subset.Items("ports")];
             if (ports.Count == 0)
             {
                 // Headless services may have addresses without ports.
@@ -113,7 +113,7 @@ internal static class ServicePrinters
             foreach (JsonObject port in ports)
             {
                 count += ips.Count;
-                long number = Fields.Int(port, "port");
+                long number = port.Long("port") ?? 0;
                 shown.AddRange(ips.Take(Max - shown.Count).Select(ip => JoinHostPort(ip, number)));
             }
         }

@@ -55,53 +55,53 @@ internal static class StoragePrinters
     private static JsonArray PersistentVolumeCells(JsonObject pv, DateTimeOffset now)
     {
         JsonNode? spec = pv["spec"];
-        string claim = Fields.Obj(spec, "claimRef") is { } claimRef
-            ? $"{Fields.Str(claimRef, "namespace")}/{Fields.Str(claimRef, "name")}"
+        string claim = spec.Obj("claimRef") is { } claimRef
+            ? $"{claimRef.Str("namespace")}/{claimRef.Str("name")}"
             : "";
         return new JsonArray(
-            Fields.Name(pv),
-            Capacity(Fields.At(spec, "capacity", "storage")),
-            AccessModes(Fields.At(spec, "accessModes")),
-            Fields.Str(spec, "persistentVolumeReclaimPolicy"),
-            Fields.IsDeleting(pv) ? "Terminating" : Fields.Str(pv, "status", "phase"),
+            pv.Name(),
+            Capacity(spec.At("capacity", "storage")),
+            AccessModes(spec.At("accessModes")),
+            spec.Str("persistentVolumeReclaimPolicy") ?? "",
+            pv.IsDeleting() ? "Terminating" : (pv.Str("status", "phase") ?? ""),
             claim,
-            Fields.StrOrNull(pv, "metadata", "annotations", BetaStorageClassAnnotation) ?? Fields.Str(spec, "storageClassName"),
-            Fields.StrOrNull(spec, "volumeAttributesClassName") ?? Unset,
-            Fields.Str(pv, "status", "reason"),
-            Fields.Age(pv, now),
-            Fields.StrOrNull(spec, "volumeMode") ?? Unset);
+            pv.Str("metadata", "annotations", BetaStorageClassAnnotation) ?? (spec.Str("storageClassName") ?? ""),
+            spec.Str("volumeAttributesClassName") ?? Unset,
+            pv.Str("status", "reason") ?? "",
+            HumanDuration.Since(pv.Created(), now),
+            spec.Str("volumeMode") ?? Unset);
     }
 
     private static JsonArray PersistentVolumeClaimCells(JsonObject pvc, DateTimeOffset now)
     {
         JsonNode? spec = pvc["spec"];
-        string volume = Fields.Str(spec, "volumeName");
+        string volume = spec.Str("volumeName") ?? "";
 
         // Capacity and modes are the bound volume's, so they show only once bound.
         bool bound = volume.Length > 0;
         return new JsonArray(
-            Fields.Name(pvc),
-            Fields.IsDeleting(pvc) ? "Terminating" : Fields.Str(pvc, "status", "phase"),
+            pvc.Name(),
+            pvc.IsDeleting() ? "Terminating" : (pvc.Str("status", "phase") ?? ""),
             volume,
-            bound ? Capacity(Fields.At(pvc, "status", "capacity", "storage")) : "",
-            bound ? AccessModes(Fields.At(pvc, "status", "accessModes")) : "",
-            Fields.StrOrNull(pvc, "metadata", "annotations", BetaStorageClassAnnotation) ?? Fields.Str(spec, "storageClassName"),
-            Fields.StrOrNull(spec, "volumeAttributesClassName") ?? Unset,
-            Fields.Age(pvc, now),
-            Fields.StrOrNull(spec, "volumeMode") ?? Unset);
+            bound ? Capacity(pvc.At("status", "capacity", "storage")) : "",
+            bound ? AccessModes(pvc.At("status", "accessModes")) : "",
+            pvc.Str("metadata", "annotations", BetaStorageClassAnnotation) ?? (spec.Str("storageClassName") ?? ""),
+            spec.Str("volumeAttributesClassName") ?? Unset,
+            HumanDuration.Since(pvc.Created(), now),
+            spec.Str("volumeMode") ?? Unset);
     }
 
     private static JsonArray StorageClassCells(JsonObject sc, DateTimeOffset now)
     {
-        bool isDefault = Fields.Str(sc, "metadata", "annotations", DefaultClassAnnotation) == "true"
-            || Fields.Str(sc, "metadata", "annotations", BetaDefaultClassAnnotation) == "true";
+        bool isDefault = sc.Str("metadata", "annotations", DefaultClassAnnotation) == "true"
+            || sc.Str("metadata", "annotations", BetaDefaultClassAnnotation) == "true";
         return new JsonArray(
-            isDefault ? Fields.Name(sc) + " (default)" : Fields.Name(sc),
-            Fields.Str(sc, "provisioner"),
-            Fields.StrOrNull(sc, "reclaimPolicy") ?? "Delete",
-            Fields.StrOrNull(sc, "volumeBindingMode") ?? "Immediate",
-            Fields.Bool(sc, "allowVolumeExpansion") ?? false,
-            Fields.Age(sc, now));
+            isDefault ? sc.Name() + " (default)" : sc.Name(),
+            sc.Str("provisioner") ?? "",
+            sc.Str("reclaimPolicy") ?? "Delete",
+            sc.Str("volumeBindingMode") ?? "Immediate",
+            sc.Bool("allowVolumeExpansion") ?? false,
+            HumanDuration.Since(sc.Created(), now));
     }
 
     /// <summary>A storage quantity in canonical form ("10Gi"); "0" when absent, as a zero Quantity prints.</summary>
@@ -119,7 +119,7 @@ internal static class StoragePrinters
     /// <summary>"RWO,ROX,RWX,RWOP" in that fixed order, duplicates dropped.</summary>
     internal static string AccessModes(JsonNode? modes)
     {
-        HashSet<string> present = [.. Fields.Strings(modes)];
+        HashSet<string> present = [.. modes.Strings()];
         (string Mode, string Short)[] order =
             [("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"), ("ReadWriteOncePod", "RWOP")];
         return string.Join(",", order.Where(o => present.Contains(o.Mode)).Select(o => o.Short));

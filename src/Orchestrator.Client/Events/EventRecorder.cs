@@ -53,11 +53,11 @@ public sealed partial class EventRecorder(KubeClient client, string component, T
         var reference = new JsonObject
         {
             ["kind"] = (string?)involved["kind"] ?? "Pod",
-            ["namespace"] = JsonFields.StrOrNull(involved, "metadata", "namespace"),
-            ["name"] = JsonFields.Str(involved, "metadata", "name"),
-            ["uid"] = JsonFields.Str(involved, "metadata", "uid"),
+            ["namespace"] = involved.Str("metadata", "namespace"),
+            ["name"] = involved.Str("metadata", "name") ?? "",
+            ["uid"] = involved.Str("metadata", "uid") ?? "",
             ["apiVersion"] = (string?)involved["apiVersion"] ?? "v1",
-            ["resourceVersion"] = JsonFields.StrOrNull(involved, "metadata", "resourceVersion"),
+            ["resourceVersion"] = involved.Str("metadata", "resourceVersion"),
         };
         if (correlator.Correlate(reference, type, reason, message) is not { } correlated)
         {
@@ -160,7 +160,7 @@ public sealed partial class EventRecorder(KubeClient client, string component, T
         client.PatchAsync(ApiResource.Events, e.Namespace, e.Name, PatchType.Merge, new JsonObject
         {
             ["count"] = e.Count,
-            ["lastTimestamp"] = JsonFields.Timestamp(e.LastTimestamp),
+            ["lastTimestamp"] = Json.Timestamp(e.LastTimestamp),
             ["message"] = e.Message,
         }, token: token);
 
@@ -176,8 +176,8 @@ public sealed partial class EventRecorder(KubeClient client, string component, T
         ["source"] = host is null ? new JsonObject { ["component"] = component } : new JsonObject { ["component"] = component, ["host"] = host },
         ["reportingComponent"] = component,
         ["reportingInstance"] = host ?? "",
-        ["firstTimestamp"] = JsonFields.Timestamp(e.FirstTimestamp),
-        ["lastTimestamp"] = JsonFields.Timestamp(e.LastTimestamp),
+        ["firstTimestamp"] = Json.Timestamp(e.FirstTimestamp),
+        ["lastTimestamp"] = Json.Timestamp(e.LastTimestamp),
         ["count"] = e.Count,
     };
 

@@ -1,10 +1,11 @@
 using Cronos;
+using Orchestrator.Api.Validation;
 
 namespace Orchestrator.Controllers.Batch;
 
 /// <summary>
-/// A CronJob's schedule: 5 fields (or a macro such as @hourly) as in Kubernetes, or 6 fields with seconds
-/// (which this server accepts so tests need not wait for minutes), in spec.timeZone or UTC.
+/// A CronJob's schedule, as <see cref="CronScheduleRule"/> reads it (the API server validated it with the same rule),
+/// in spec.timeZone or UTC.
 /// </summary>
 internal sealed class CronSchedule
 {
@@ -26,17 +27,8 @@ internal sealed class CronSchedule
     /// <exception cref="FormatException">The schedule or the time zone is not understood.</exception>
     public static CronSchedule Parse(string schedule, string? timeZone)
     {
-        var text = schedule.Trim();
-        var seconds = text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6 || text == "@every_second";
-        CronExpression expression;
-        try
-        {
-            expression = CronExpression.Parse(text, seconds ? CronFormat.IncludeSeconds : CronFormat.Standard);
-        }
-        catch (CronFormatException e)
-        {
-            throw new FormatException($"unparseable schedule \"{schedule}\": {e.Message}", e);
-        }
+        if (!CronScheduleRule.TryParse(schedule, out var expression, out var seconds, out var error))
+            throw new FormatException($"{error}: \"{schedule}\"");
         TimeZoneInfo zone;
         try
         {

@@ -11,17 +11,17 @@ public sealed partial class NodeLifecycleController
 {
     private static async Task MarkUnknownAsync(ControllerContext context, JsonObject node, CancellationToken token)
     {
-        var now = JsonFields.Timestamp(context.Clock.GetUtcNow());
+        var now = Json.Timestamp(context.Clock.GetUtcNow());
         var updated = (JsonObject)node.DeepClone();
         var status = updated["status"] as JsonObject ?? [];
         updated["status"] = status;
         var conditions = status["conditions"] as JsonArray ?? [];
         status["conditions"] = conditions;
-        if (!conditions.OfType<JsonObject>().Any(c => JsonFields.Str(c, "type") == "Ready"))
+        if (!conditions.OfType<JsonObject>().Any(c => c.Str("type") == "Ready"))
             conditions.Add(new JsonObject { ["type"] = "Ready" });
         foreach (var condition in conditions.OfType<JsonObject>())
         {
-            if (JsonFields.Str(condition, "status") == "Unknown")
+            if (condition.Str("status") == "Unknown")
                 continue;
             condition["status"] = "Unknown";
             condition["reason"] = UnknownReason;
@@ -37,14 +37,14 @@ public sealed partial class NodeLifecycleController
         var spec = updated["spec"] as JsonObject ?? [];
         updated["spec"] = spec;
         var taints = new JsonArray();
-        foreach (var taint in JsonFields.Objects(node, "spec", "taints"))
+        foreach (var taint in node.Items("spec", "taints"))
         {
-            if (JsonFields.Str(taint, "key") != Taint.Unreachable)
+            if (taint.Str("key") != Taint.Unreachable)
                 taints.Add(taint.DeepClone());
         }
         if (add)
         {
-            var now = JsonFields.Timestamp(context.Clock.GetUtcNow());
+            var now = Json.Timestamp(context.Clock.GetUtcNow());
             taints.Add(new JsonObject { ["key"] = Taint.Unreachable, ["effect"] = Taint.NoSchedule, ["timeAdded"] = now });
             taints.Add(new JsonObject { ["key"] = Taint.Unreachable, ["effect"] = Taint.NoExecute, ["timeAdded"] = now });
         }
@@ -53,22 +53,22 @@ public sealed partial class NodeLifecycleController
         else
             spec["taints"] = taints;
         await context.Client.UpdateAsync(ApiResource.Nodes, updated, token: token).ConfigureAwait(false);
-        logger.LogInformation(add ? "node {Node} is unreachable: tainted" : "node {Node} is reachable again: taints removed", JsonFields.Name(node));
+        logger.LogInformation(add ? "node {Node} is unreachable: tainted" : "node {Node} is reachable again: taints removed", node.Name());
     }
 
     /// <summary>Deletes the node's pods whose toleration of the NoExecute taint has run out.</summary>
     private async Task EvictAsync(ControllerContext context, JsonObject node, CancellationToken token)
     {
-        var taintObject = JsonFields.Objects(node, "spec", "taints")
-            .FirstOrDefault(t => JsonFields.Str(t, "key") == Taint.Unreachable && JsonFields.Str(t, "effect") == Taint.NoExecute);
+        var taintObject = node.Items("spec", "taints")
+            .FirstOrDefault(t => t.Str("key") == Taint.Unreachable && t.Str("effect") == Taint.NoExecute);
         if (taintObject is null)
             return;
         var taint = new Taint(Taint.Unreachable, null, Taint.NoExecute);
-        var since = context.Clock.GetUtcNow() - (JsonFields.Time(taintObject, "timeAdded") ?? context.Clock.GetUtcNow());
-        foreach (var key in podsByNode.On(JsonFields.Name(node)))
+        var since = context.Clock.GetUtcNow() - (taintObject.Time("timeAdded") ?? context.Clock.GetUtcNow());
+        foreach (var key in podsByNode.On(node.Name()))
         {
             var (ns, name) = QueueController.SplitKey(key);
-            if (pods.Get(ns, name) is not { } pod || JsonFields.IsDeleting(pod))
+            if (pods.Get(ns, name) is not { } pod || pod.IsDeleting())
                 continue;
             var tolerated = TolerationFor(pod, taint, context.Settings.DefaultTolerationSeconds);
             if (tolerated is null || since < tolerated)
@@ -76,8 +76,8 @@ public sealed partial class NodeLifecycleController
             try
             {
                 await context.Client.DeleteAsync(ApiResource.Pods, ns, name,
-                    new DeleteOptions { PreconditionUid = JsonFields.Str(pod, "metadata", "uid") }, token).ConfigureAwait(false);
-                logger.LogInformation("evicted {Pod} from unreachable node {Node}", key, JsonFields.Name(node));
+                    new DeleteOptions { PreconditionUid = pod.Str("metadata", "uid") ?? "" }, token).ConfigureAwait(false);
+                logger.LogInformation("evicted {Pod} from unreachable node {Node}", key, node.Name());
             }
             catch (KubeApiException e) when (e.Code is 404 or 409)
             {

@@ -37,14 +37,14 @@ public sealed partial class NodeLifecycleController : IController
         context.Informers.Subscribe(ApiResource.Nodes, change =>
         {
             if (change.Type == InformerEventType.Deleted)
-                heartbeats.Forget(JsonFields.Name(change.Object));
+                heartbeats.Forget(change.Object.Name());
             else
-                heartbeats.Seen(JsonFields.Name(change.Object));
+                heartbeats.Seen(change.Object.Name());
         });
         context.Informers.Subscribe(ApiResource.Leases, change =>
         {
-            if (change.Type != InformerEventType.Deleted && JsonFields.Str(change.Object, "metadata", "namespace") == LeaseNamespace)
-                heartbeats.Observe(JsonFields.Name(change.Object), JsonFields.Str(change.Object, "spec", "renewTime"));
+            if (change.Type != InformerEventType.Deleted && change.Object.Namespace() == LeaseNamespace)
+                heartbeats.Observe(change.Object.Name(), change.Object.Str("spec", "renewTime") ?? "");
         });
         context.Informers.Subscribe(ApiResource.Pods, podsByNode.OnPod);
     }
@@ -70,7 +70,7 @@ public sealed partial class NodeLifecycleController : IController
                     }
                     catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
                     {
-                        logger.LogWarning(e, "monitoring node {Node} failed", JsonFields.Name(node));
+                        logger.LogWarning(e, "monitoring node {Node} failed", node.Name());
                     }
                 }
             }
@@ -82,14 +82,14 @@ public sealed partial class NodeLifecycleController : IController
 
     private async Task MonitorAsync(ControllerContext context, JsonObject node, CancellationToken token)
     {
-        var name = JsonFields.Name(node);
+        var name = node.Name();
         if (heartbeats.Silence(name) <= context.Settings.NodeMonitorGracePeriod)
         {
             if (HasUnreachableTaint(node))
                 await UpdateTaintsAsync(context, node, add: false, token).ConfigureAwait(false);
             return;
         }
-        if (JsonFields.Str(JsonFields.Condition(node, "Ready"), "status") != "Unknown")
+        if (node.Condition("Ready").Str("status") != "Unknown")
         {
             await MarkUnknownAsync(context, node, token).ConfigureAwait(false);
             return; // the taints follow on the next tick, from the updated node

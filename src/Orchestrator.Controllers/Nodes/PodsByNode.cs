@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Orchestrator.Client;
 using Orchestrator.Client.Informers;
 using Orchestrator.Controllers.Runtime;
 
@@ -14,7 +13,7 @@ public sealed class PodsByNode
     public void OnPod(InformerEvent change)
     {
         var key = QueueController.KeyOf(change.Object);
-        var node = change.Type == InformerEventType.Deleted ? null : JsonFields.StrOrNull(change.Object, "spec", "nodeName");
+        var node = change.Type == InformerEventType.Deleted ? null : change.Object.Str("spec", "nodeName");
         lock (byNode)
         {
             if (nodeOf.TryGetValue(key, out var old) && old != node)

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Orchestrator.Client;
 
 namespace Orchestrator.Controllers.Scheduling;
 
@@ -22,7 +21,7 @@ public static class NodeChanges
             || ReadyStatus(previous) != ReadyStatus(node);
     }
 
-    private static bool Unschedulable(JsonObject node) => JsonFields.Bool(node, "spec", "unschedulable") == true;
+    private static bool Unschedulable(JsonObject node) => node.Bool("spec", "unschedulable") == true;
 
-    private static string? ReadyStatus(JsonObject node) => JsonFields.StrOrNull(JsonFields.Condition(node, "Ready"), "status");
+    private static string? ReadyStatus(JsonObject node) => node.Condition("Ready").Str("status");
 }

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Orchestrator.Client;
 
 namespace Orchestrator.Controllers.Scheduling;
 
@@ -34,13 +33,13 @@ public sealed class NodeSelectorTerms(IReadOnlyList<IReadOnlyList<NodeRequiremen
 {
     public static NodeSelectorTerms? Of(JsonObject pod)
     {
-        var required = JsonFields.Obj(pod, "spec", "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution");
+        var required = pod.Obj("spec", "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution");
         if (required is null)
             return null;
-        var terms = JsonFields.Objects(required, "nodeSelectorTerms")
+        var terms = required.Items("nodeSelectorTerms")
             .Select(term => (IReadOnlyList<NodeRequirement>)[
-                .. JsonFields.Objects(term, "matchExpressions").Select(e => Requirement(e, onField: false)),
-                .. JsonFields.Objects(term, "matchFields").Select(e => Requirement(e, onField: true))])
+                .. term.Items("matchExpressions").Select(e => Requirement(e, onField: false)),
+                .. term.Items("matchFields").Select(e => Requirement(e, onField: true))])
             .ToList();
         return new NodeSelectorTerms(terms);
     }
@@ -56,5 +55,5 @@ public sealed class NodeSelectorTerms(IReadOnlyList<IReadOnlyList<NodeRequiremen
     }
 
     private static NodeRequirement Requirement(JsonObject expression, bool onField) =>
-        new(JsonFields.Str(expression, "key"), JsonFields.Str(expression, "operator"), [.. JsonFields.Strings(expression, "values")], onField);
+        new(expression.Str("key") ?? "", expression.Str("operator") ?? "", [.. expression.Strings("values")], onField);
 }

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Orchestrator.Client;
 
 namespace Orchestrator.Controllers.Scheduling;
 
@@ -37,10 +36,10 @@ public sealed class NodeState(string name)
     {
         Known = true;
         Allocatable = ResourceAmounts.Allocatable(node);
-        Labels = PodRequirements.Labels(JsonFields.Obj(node, "metadata", "labels"));
+        Labels = PodRequirements.Labels(node.Obj("metadata", "labels"));
         Taints = Taint.Of(node);
-        Unschedulable = JsonFields.Bool(node, "spec", "unschedulable") == true;
-        Ready = JsonFields.Objects(node, "status", "conditions").Any(c => JsonFields.Str(c, "type") == "Ready" && JsonFields.Str(c, "status") == "True");
+        Unschedulable = node.Bool("spec", "unschedulable") == true;
+        Ready = node.Items("status", "conditions").Any(c => c.Str("type") == "Ready" && c.Str("status") == "True");
     }
 
     public void AddPod(ResourceAmounts requests, string? owner)

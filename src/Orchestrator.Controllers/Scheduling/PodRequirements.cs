@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Orchestrator.Client;
 using Orchestrator.Controllers.Runtime;
 
 namespace Orchestrator.Controllers.Scheduling;
@@ -18,15 +17,15 @@ public sealed record PodRequirements(
 {
     public static PodRequirements Of(JsonObject pod)
     {
-        var ns = JsonFields.Str(pod, "metadata", "namespace");
-        var name = JsonFields.Str(pod, "metadata", "name");
+        var ns = pod.Str("metadata", "namespace") ?? "";
+        var name = pod.Str("metadata", "name") ?? "";
         return new(
             ns + "/" + name,
             ns,
             name,
-            JsonFields.Str(pod, "metadata", "uid"),
+            pod.Str("metadata", "uid") ?? "",
             ResourceAmounts.Requests(pod),
-            Labels(JsonFields.Obj(pod, "spec", "nodeSelector")),
+            Labels(pod.Obj("spec", "nodeSelector")),
             NodeSelectorTerms.Of(pod),
             Toleration.Of(pod),
             OwnerOf(pod));
@@ -35,10 +34,10 @@ public sealed record PodRequirements(
     /// <summary>"namespace/Kind/name" of the pod's controller owner: pods of one owner are spread apart.</summary>
     public static string? OwnerOf(JsonObject pod)
     {
-        foreach (var reference in JsonFields.Objects(pod, "metadata", "ownerReferences"))
+        foreach (var reference in pod.Items("metadata", "ownerReferences"))
         {
-            if (JsonFields.Bool(reference, "controller") == true)
-                return $"{JsonFields.Str(pod, "metadata", "namespace")}/{JsonFields.Str(reference, "kind")}/{JsonFields.Str(reference, "name")}";
+            if (reference.Bool("controller") == true)
+                return $"{pod.Str("metadata", "namespace")}/{reference.Str("kind")}/{reference.Str("name")}";
         }
         return null;
     }

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Orchestrator.Client;
 using Orchestrator.Api.Validation;
 
 namespace Orchestrator.Controllers.Scheduling;
@@ -23,7 +22,7 @@ public readonly record struct ResourceAmounts(long MilliCpu, long Memory, long P
     /// <summary>A node's status.allocatable (capacity when allocatable is absent).</summary>
     public static ResourceAmounts Allocatable(JsonObject node)
     {
-        var list = JsonFields.Obj(node, "status", "allocatable") ?? JsonFields.Obj(node, "status", "capacity");
+        var list = node.Obj("status", "allocatable") ?? node.Obj("status", "capacity");
         return new(Milli(list?["cpu"]), Whole(list?["memory"]), Whole(list?["pods"]));
     }
 
@@ -34,34 +33,22 @@ public readonly record struct ResourceAmounts(long MilliCpu, long Memory, long P
     public static ResourceAmounts Requests(JsonObject pod)
     {
         long cpu = 0, memory = 0;
-        foreach (var container in JsonFields.Objects(pod, "spec", "containers"))
+        foreach (var container in pod.Items("spec", "containers"))
         {
-            var requests = JsonFields.Obj(container, "resources", "requests");
+            var requests = container.Obj("resources", "requests");
             cpu += Milli(requests?["cpu"]);
             memory += Whole(requests?["memory"]);
         }
-        foreach (var container in JsonFields.Objects(pod, "spec", "initContainers"))
+        foreach (var container in pod.Items("spec", "initContainers"))
         {
-            var requests = JsonFields.Obj(container, "resources", "requests");
+            var requests = container.Obj("resources", "requests");
             cpu = Math.Max(cpu, Milli(requests?["cpu"]));
             memory = Math.Max(memory, Whole(requests?["memory"]));
         }
         return new(cpu, memory, 1);
     }
 
-    private static long Milli(JsonNode? value) =>
-        Parse(value) is { } quantity ? (long)Clamp(quantity.MilliValue) : 0;
+    private static long Milli(JsonNode? value) => Quantity.Read(value)?.Int64MilliValue ?? 0;
 
-    private static long Whole(JsonNode? value) =>
-        Parse(value) is { } quantity ? (long)Clamp(quantity.Value) : 0;
-
-    private static System.Numerics.BigInteger Clamp(System.Numerics.BigInteger value) =>
-        System.Numerics.BigInteger.Min(value, long.MaxValue);
-
-    private static Quantity? Parse(JsonNode? value) => value switch
-    {
-        JsonValue v when v.TryGetValue<string>(out var text) => Quantity.TryParse(text, out var q) ? q : null,
-        JsonValue v when v.TryGetValue<long>(out var number) => Quantity.FromInteger(number),
-        _ => null,
-    };
+    private static long Whole(JsonNode? value) => Quantity.Read(value)?.Int64Value ?? 0;
 }

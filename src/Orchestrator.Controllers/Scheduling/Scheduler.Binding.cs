@@ -75,14 +75,14 @@ public sealed partial class Scheduler
         updated["status"] = status;
         var conditions = status["conditions"] as JsonArray ?? [];
         status["conditions"] = conditions;
-        var condition = conditions.OfType<JsonObject>().FirstOrDefault(c => JsonFields.Str(c, "type") == "PodScheduled");
+        var condition = conditions.OfType<JsonObject>().FirstOrDefault(c => c.Str("type") == "PodScheduled");
         if (condition is null)
         {
             condition = new JsonObject { ["type"] = "PodScheduled" };
             conditions.Add(condition);
         }
-        if (JsonFields.Str(condition, "status") != "False")
-            condition["lastTransitionTime"] = JsonFields.Timestamp(context.Clock.GetUtcNow());
+        if (condition.Str("status") != "False")
+            condition["lastTransitionTime"] = Json.Timestamp(context.Clock.GetUtcNow());
         condition["status"] = "False";
         condition["reason"] = "Unschedulable";
         condition["message"] = message;
@@ -107,8 +107,8 @@ public sealed partial class Scheduler
     /// change nothing (kube keeps lastTransitionTime when the status stays), so it is not sent.
     /// </summary>
     internal static bool IsMarkedUnschedulable(JsonObject pod, string message) =>
-        JsonFields.Condition(pod, "PodScheduled") is { } current
-        && JsonFields.Str(current, "status") == "False"
-        && JsonFields.Str(current, "reason") == "Unschedulable"
-        && JsonFields.Str(current, "message") == message;
+        pod.Condition("PodScheduled") is { } current
+        && current.Str("status") == "False"
+        && current.Str("reason") == "Unschedulable"
+        && (current.Str("message") ?? "") == message;
 }

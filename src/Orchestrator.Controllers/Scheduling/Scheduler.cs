@@ -125,7 +125,7 @@ public sealed partial class Scheduler(SchedulerOptions options) : IController
         lock (cache.Gate)
         {
             if (change.Type == InformerEventType.Deleted)
-                cache.RemoveNode(JsonFields.Name(change.Object));
+                cache.RemoveNode(change.Object.Name());
             else
                 cache.SetNode(change.Object);
         }
@@ -137,7 +137,7 @@ public sealed partial class Scheduler(SchedulerOptions options) : IController
     {
         var pod = change.Object;
         var key = QueueController.KeyOf(pod);
-        var nodeName = JsonFields.StrOrNull(pod, "spec", "nodeName");
+        var nodeName = pod.Str("spec", "nodeName");
         if (change.Type == InformerEventType.Deleted || (!string.IsNullOrEmpty(nodeName) && IsTerminal(pod)))
         {
             queue.Delete(key);
@@ -170,12 +170,12 @@ public sealed partial class Scheduler(SchedulerOptions options) : IController
 
     /// <summary>Unbound, ours, not being deleted.</summary>
     private static bool IsPending(JsonObject pod) =>
-        string.IsNullOrEmpty(JsonFields.StrOrNull(pod, "spec", "nodeName"))
-        && (JsonFields.StrOrNull(pod, "spec", "schedulerName") ?? DefaultSchedulerName) == DefaultSchedulerName
-        && !JsonFields.IsDeleting(pod)
+        string.IsNullOrEmpty(pod.Str("spec", "nodeName"))
+        && (pod.Str("spec", "schedulerName") ?? DefaultSchedulerName) == DefaultSchedulerName
+        && !pod.IsDeleting()
         && !IsTerminal(pod);
 
-    private static bool IsTerminal(JsonObject pod) => JsonFields.Str(pod, "status", "phase") is "Succeeded" or "Failed";
+    private static bool IsTerminal(JsonObject pod) => pod.Str("status", "phase") is "Succeeded" or "Failed";
 
     private static bool SameSchedulingInput(JsonObject a, JsonObject b) =>
         JsonNode.DeepEquals(a["spec"], b["spec"]) && JsonNode.DeepEquals(a["metadata"]?["labels"], b["metadata"]?["labels"]);

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Orchestrator.Client;
 
 namespace Orchestrator.Controllers.Scheduling;
 
@@ -26,7 +25,7 @@ public sealed class SchedulerCache
 
     public void SetNode(JsonObject node)
     {
-        var name = JsonFields.Name(node);
+        var name = node.Name();
         var state = GetOrAdd(name);
         state.SetNode(node);
         if (!positions.ContainsKey(name))

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Orchestrator.Client;
 
 namespace Orchestrator.Controllers.Scheduling;
 
@@ -14,7 +13,7 @@ public sealed record Taint(string Key, string? Value, string Effect)
     public const string NotReady = "node.kubernetes.io/not-ready";
 
     public static IReadOnlyList<Taint> Of(JsonObject node) =>
-        [.. JsonFields.Objects(node, "spec", "taints").Select(t => new Taint(JsonFields.Str(t, "key"), JsonFields.StrOrNull(t, "value"), JsonFields.Str(t, "effect")))];
+        [.. node.Items("spec", "taints").Select(t => new Taint(t.Str("key") ?? "", t.Str("value"), t.Str("effect") ?? ""))];
 
     public override string ToString() => $"{{{Key}: {Value}}}";
 }
@@ -23,9 +22,9 @@ public sealed record Taint(string Key, string? Value, string Effect)
 public sealed record Toleration(string? Key, string Operator, string? Value, string? Effect, long? Seconds)
 {
     public static IReadOnlyList<Toleration> Of(JsonObject pod) =>
-        [.. JsonFields.Objects(pod, "spec", "tolerations").Select(t => new Toleration(
-            JsonFields.StrOrNull(t, "key"), JsonFields.StrOrNull(t, "operator") ?? "Equal", JsonFields.StrOrNull(t, "value"),
-            JsonFields.StrOrNull(t, "effect"), JsonFields.IntOrNull(t, "tolerationSeconds")))];
+        [.. pod.Items("spec", "tolerations").Select(t => new Toleration(
+            t.Str("key"), t.Str("operator") ?? "Equal", t.Str("value"),
+            t.Str("effect"), t.Long("tolerationSeconds")))];
 
     /// <summary>As Kubernetes' ToleratesTaint: an empty effect matches every effect, an empty key with Exists every key.</summary>
     public bool Tolerates(Taint taint)

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Orchestrator.Api.Validation;
 using Orchestrator.Client;
 using Orchestrator.Node.Images;
 using Orchestrator.Node.Runtime;
@@ -15,8 +16,8 @@ internal sealed class ContainerSpecs(KubeClient client)
 
     public static PullPolicy PullPolicyOf(JsonObject container)
     {
-        var image = JsonFields.Str(container, "image");
-        return JsonFields.StrOrNull(container, "imagePullPolicy") switch
+        var image = container.Str("image") ?? "";
+        return container.Str("imagePullPolicy") switch
         {
             "Always" => PullPolicy.Always,
             "Never" => PullPolicy.Never,
@@ -33,26 +34,26 @@ internal sealed class ContainerSpecs(KubeClient client)
     public async Task<ContainerConfig> BuildAsync(JsonObject pod, JsonObject container, string containerId, Image image,
         PodSandbox sandbox, CancellationToken token)
     {
-        var limits = JsonFields.Obj(container, "resources", "limits");
-        var requests = JsonFields.Obj(container, "resources", "requests");
+        var limits = container.Obj("resources", "limits");
+        var requests = container.Obj("resources", "requests");
         return new ContainerConfig
         {
             Id = containerId,
             PodId = sandbox.PodId,
             ImageRootfs = image.RootFsPath,
             Image = RuntimeImageConfig(image.Config),
-            Command = NullIfEmpty(JsonFields.Strings(container, "command")),
-            Args = NullIfEmpty(JsonFields.Strings(container, "args")),
+            Command = NullIfEmpty(container.Strings("command")),
+            Args = NullIfEmpty(container.Strings("args")),
             Env = await EnvAsync(pod, container, sandbox, token).ConfigureAwait(false),
-            WorkingDir = JsonFields.StrOrNull(container, "workingDir"),
-            Hostname = JsonFields.StrOrNull(pod, "spec", "hostname") ?? JsonFields.Name(pod),
+            WorkingDir = container.Str("workingDir"),
+            Hostname = pod.Str("spec", "hostname") ?? pod.Name(),
             Mounts = Mounts(container, sandbox),
             NetworkNamespacePath = sandbox.NamespacePath,
             Resources = new ContainerResources
             {
-                MemoryLimitBytes = ResourceQuantity.Bytes(JsonFields.StrOrNull(limits, "memory")),
-                CpuLimitMillicores = ResourceQuantity.Millicores(JsonFields.StrOrNull(limits, "cpu")),
-                CpuRequestMillicores = ResourceQuantity.Millicores(JsonFields.StrOrNull(requests, "cpu") ?? JsonFields.StrOrNull(limits, "cpu")),
+                MemoryLimitBytes = Quantity.Read(limits?["memory"])?.Int64Value,
+                CpuLimitMillicores = Quantity.Read(limits?["cpu"])?.Int64MilliValue,
+                CpuRequestMillicores = Quantity.Read(requests?["cpu"] ?? limits?["cpu"])?.Int64MilliValue,
             },
         };
     }
@@ -71,38 +72,38 @@ internal sealed class ContainerSpecs(KubeClient client)
     private static IReadOnlyList<ContainerMount> Mounts(JsonObject container, PodSandbox sandbox)
     {
         var mounts = new List<ContainerMount>();
-        foreach (var mount in JsonFields.Objects(container, "volumeMounts"))
+        foreach (var mount in container.Items("volumeMounts"))
         {
-            var name = JsonFields.Str(mount, "name");
+            var name = mount.Str("name") ?? "";
             // Only volumes the sandbox prepared (emptyDir, hostPath, configMap, secret) can be mounted.
             if (!sandbox.Volumes.TryGetValue(name, out var hostPath))
                 throw new ConfigException($"volume \"{name}\" is not available on this node");
-            var source = JsonFields.StrOrNull(mount, "subPath") is { Length: > 0 } sub ? Path.Combine(hostPath, sub) : hostPath;
-            mounts.Add(new ContainerMount(source, JsonFields.Str(mount, "mountPath"), JsonFields.Bool(mount, "readOnly") ?? false));
+            var source = mount.Str("subPath") is { Length: > 0 } sub ? Path.Combine(hostPath, sub) : hostPath;
+            mounts.Add(new ContainerMount(source, mount.Str("mountPath") ?? "", mount.Bool("readOnly") ?? false));
         }
         return mounts;
     }
 
     private async Task<IReadOnlyList<KeyValuePair<string, string>>> EnvAsync(JsonObject pod, JsonObject container, PodSandbox sandbox, CancellationToken token)
     {
-        var ns = JsonFields.Str(pod, "metadata", "namespace");
+        var ns = pod.Str("metadata", "namespace") ?? "";
         var env = new List<KeyValuePair<string, string>>();
-        foreach (var source in JsonFields.Objects(container, "envFrom"))
+        foreach (var source in container.Items("envFrom"))
         {
-            var prefix = JsonFields.Str(source, "prefix");
+            var prefix = source.Str("prefix") ?? "";
             var (data, _) = await ReadRefAsync(ns, source, optionalKey: null, token).ConfigureAwait(false);
             foreach (var (key, value) in data)
                 env.Add(new(prefix + key, value));
         }
-        foreach (var variable in JsonFields.Objects(container, "env"))
+        foreach (var variable in container.Items("env"))
         {
-            var name = JsonFields.Str(variable, "name");
-            if (JsonFields.Obj(variable, "valueFrom") is not { } from)
+            var name = variable.Str("name") ?? "";
+            if (variable.Obj("valueFrom") is not { } from)
             {
-                env.Add(new(name, JsonFields.Str(variable, "value")));
+                env.Add(new(name, variable.Str("value") ?? ""));
                 continue;
             }
-            if (JsonFields.StrOrNull(from, "fieldRef", "fieldPath") is { } field)
+            if (from.Str("fieldRef", "fieldPath") is { } field)
             {
                 env.Add(new(name, FieldValue(pod, field, sandbox)));
                 continue;
@@ -118,13 +119,13 @@ internal sealed class ContainerSpecs(KubeClient client)
     {
         "status.podIP" => sandbox.Address,
         "status.hostIP" => sandbox.HostIp,
-        "spec.nodeName" => JsonFields.Str(pod, "spec", "nodeName"),
-        "spec.serviceAccountName" => JsonFields.Str(pod, "spec", "serviceAccountName"),
+        "spec.nodeName" => pod.Str("spec", "nodeName") ?? "",
+        "spec.serviceAccountName" => pod.Str("spec", "serviceAccountName") ?? "",
         _ when field.StartsWith("metadata.labels['", StringComparison.Ordinal) =>
-            JsonFields.Str(pod, "metadata", "labels", field["metadata.labels['".Length..^2]),
+            pod.Str("metadata", "labels", field["metadata.labels['".Length..^2]) ?? "",
         _ when field.StartsWith("metadata.annotations['", StringComparison.Ordinal) =>
-            JsonFields.Str(pod, "metadata", "annotations", field["metadata.annotations['".Length..^2]),
-        _ => JsonFields.Str(pod, field.Split('.')),
+            pod.Str("metadata", "annotations", field["metadata.annotations['".Length..^2]) ?? "",
+        _ => pod.Str(field.Split('.')) ?? "",
     };
 
     /// <summary>
@@ -134,14 +135,14 @@ internal sealed class ContainerSpecs(KubeClient client)
     private async Task<(IReadOnlyDictionary<string, string> Data, string? Key)> ReadRefAsync(string ns, JsonObject source, string? optionalKey,
         CancellationToken token)
     {
-        var (reference, resource) = JsonFields.Obj(source, optionalKey is null ? "configMapRef" : "configMapKeyRef") is { } cm
+        var (reference, resource) = source.Obj(optionalKey is null ? "configMapRef" : "configMapKeyRef") is { } cm
             ? (cm, ApiResource.ConfigMaps)
-            : (JsonFields.Obj(source, optionalKey is null ? "secretRef" : "secretKeyRef"), ApiResource.Secrets);
+            : (source.Obj(optionalKey is null ? "secretRef" : "secretKeyRef"), ApiResource.Secrets);
         if (reference is null)
             return (new Dictionary<string, string>(), null);
-        var name = JsonFields.Str(reference, "name");
-        var optional = JsonFields.Bool(reference, "optional") ?? false;
-        var key = optionalKey is null ? null : JsonFields.Str(reference, "key");
+        var name = reference.Str("name") ?? "";
+        var optional = reference.Bool("optional") ?? false;
+        var key = optionalKey is null ? null : (reference.Str("key") ?? "");
         var data = await DataAsync(resource, ns, name, optional, token).ConfigureAwait(false);
         if (key is not null && !data.ContainsKey(key) && !optional)
             throw new ConfigException($"couldn't find key {key} in {resource.Plural} {ns}/{name}");
@@ -164,12 +165,12 @@ internal sealed class ContainerSpecs(KubeClient client)
         }
         var data = new Dictionary<string, string>(StringComparer.Ordinal);
         var secret = resource == ApiResource.Secrets;
-        foreach (var (key, value) in JsonFields.Obj(obj, "data") ?? [])
+        foreach (var (key, value) in obj.Obj("data") ?? [])
         {
             var text = value?.GetValue<string>() ?? "";
             data[key] = secret ? Encoding.UTF8.GetString(Convert.FromBase64String(text)) : text;
         }
-        foreach (var (key, value) in JsonFields.Obj(obj, "binaryData") ?? [])
+        foreach (var (key, value) in obj.Obj("binaryData") ?? [])
             data[key] = Encoding.UTF8.GetString(Convert.FromBase64String(value?.GetValue<string>() ?? ""));
         return data;
     }

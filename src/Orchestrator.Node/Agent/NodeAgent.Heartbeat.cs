@@ -18,7 +18,7 @@ public sealed partial class NodeAgent
         {
             var created = await client.CreateAsync(ApiResource.Nodes, null, AgentManifests.Node(options, host!, clock.GetUtcNow(), ServerPort), token: token)
                 .ConfigureAwait(false);
-            return JsonFields.Str(created, "metadata", "uid");
+            return created.Str("metadata", "uid") ?? "";
         }
         catch (KubeApiException e) when (e.Code == 409)
         {
@@ -35,14 +35,14 @@ public sealed partial class NodeAgent
         // Keep lastTransitionTime of conditions whose status did not change.
         foreach (var condition in (status["conditions"] as JsonArray ?? []).OfType<JsonObject>())
         {
-            var old = JsonFields.Condition(node, JsonFields.Str(condition, "type"));
-            if (old is not null && JsonFields.Str(old, "status") == JsonFields.Str(condition, "status") && JsonFields.StrOrNull(old, "lastTransitionTime") is { } since)
+            var old = node.Condition(condition.Str("type") ?? "");
+            if (old is not null && (old.Str("status") ?? "") == (condition.Str("status") ?? "") && old.Str("lastTransitionTime") is { } since)
                 condition["lastTransitionTime"] = since;
         }
         var updated = (JsonObject)node.DeepClone();
         updated["status"] = status;
         await client.UpdateAsync(ApiResource.Nodes, updated, subresource: "status", token: token).ConfigureAwait(false);
-        return JsonFields.Str(node, "metadata", "uid");
+        return node.Str("metadata", "uid") ?? "";
     }
 
     private async Task EnsureLeaseAsync(string nodeUid, CancellationToken token)
@@ -83,7 +83,7 @@ public sealed partial class NodeAgent
         {
             lease = null;
             var node = await client.GetAsync(ApiResource.Nodes, null, options.NodeName, ct).ConfigureAwait(false);
-            await EnsureLeaseAsync(JsonFields.Str(node, "metadata", "uid"), ct).ConfigureAwait(false);
+            await EnsureLeaseAsync(node.Str("metadata", "uid") ?? "", ct).ConfigureAwait(false);
         }
     }, token);
 

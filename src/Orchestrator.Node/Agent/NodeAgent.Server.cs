@@ -14,7 +14,6 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orchestrator.Client;
 using Orchestrator.Node.Runtime;
 
 namespace Orchestrator.Node.Agent;
@@ -294,7 +293,7 @@ public sealed partial class NodeAgent
                 containers.Add(new JsonObject
                 {
                     ["name"] = slot.Name,
-                    ["startTime"] = JsonFields.Timestamp(slot.StartedAt),
+                    ["startTime"] = Json.Timestamp(slot.StartedAt),
                     ["cpu"] = new JsonObject { ["time"] = Time(usage.Timestamp), ["usageNanoCores"] = NanoCores(id), ["usageCoreNanoSeconds"] = usage.CpuUsageNanoseconds },
                     ["memory"] = new JsonObject { ["time"] = Time(usage.Timestamp), ["workingSetBytes"] = usage.MemoryWorkingSetBytes },
                 });

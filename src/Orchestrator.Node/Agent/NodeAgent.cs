@@ -146,14 +146,14 @@ public sealed partial class NodeAgent : IAsyncDisposable
     private ValueTask OnPodAsync(InformerEvent change, CancellationToken token)
     {
         var pod = change.Object;
-        var uid = JsonFields.Str(pod, "metadata", "uid");
+        var uid = pod.Str("metadata", "uid") ?? "";
         if (change.Type == InformerEventType.Deleted)
         {
             if (workers.TryGetValue(uid, out var gone))
                 gone.Remove();
             return ValueTask.CompletedTask;
         }
-        if (JsonFields.Str(pod, "spec", "nodeName") != options.NodeName || context is null)
+        if ((pod.Str("spec", "nodeName") ?? "") != options.NodeName || context is null)
             return ValueTask.CompletedTask;
         if (workers.TryGetValue(uid, out var worker))
         {

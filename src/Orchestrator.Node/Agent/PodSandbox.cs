@@ -30,33 +30,33 @@ internal sealed class PodSandboxes(PodNetwork network, ContainerSpecs specs, str
 
     private async Task<IReadOnlyDictionary<string, string>> VolumesAsync(JsonObject pod, string podId, CancellationToken token)
     {
-        var ns = JsonFields.Str(pod, "metadata", "namespace");
+        var ns = pod.Str("metadata", "namespace") ?? "";
         var volumes = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var volume in JsonFields.Objects(pod, "spec", "volumes"))
+        foreach (var volume in pod.Items("spec", "volumes"))
         {
-            var name = JsonFields.Str(volume, "name");
+            var name = volume.Str("name") ?? "";
             var directory = Path.Combine(podsDirectory, podId, "volumes", name);
-            if (JsonFields.Obj(volume, "emptyDir") is not null)
+            if (volume.Obj("emptyDir") is not null)
             {
                 Directory.CreateDirectory(directory);
                 volumes[name] = directory;
             }
-            else if (JsonFields.StrOrNull(volume, "hostPath", "path") is { } hostPath)
+            else if (volume.Str("hostPath", "path") is { } hostPath)
             {
-                if (JsonFields.StrOrNull(volume, "hostPath", "type") is "DirectoryOrCreate")
+                if (volume.Str("hostPath", "type") is "DirectoryOrCreate")
                     Directory.CreateDirectory(hostPath);
                 volumes[name] = hostPath;
             }
-            else if (JsonFields.Obj(volume, "configMap") is { } configMap)
+            else if (volume.Obj("configMap") is { } configMap)
             {
-                var data = await specs.DataAsync(ApiResource.ConfigMaps, ns, JsonFields.Str(configMap, "name"),
-                    JsonFields.Bool(configMap, "optional") ?? false, token).ConfigureAwait(false);
+                var data = await specs.DataAsync(ApiResource.ConfigMaps, ns, configMap.Str("name") ?? "",
+                    configMap.Bool("optional") ?? false, token).ConfigureAwait(false);
                 volumes[name] = await WriteFilesAsync(directory, data, token).ConfigureAwait(false);
             }
-            else if (JsonFields.Obj(volume, "secret") is { } secret)
+            else if (volume.Obj("secret") is { } secret)
             {
-                var data = await specs.DataAsync(ApiResource.Secrets, ns, JsonFields.Str(secret, "secretName"),
-                    JsonFields.Bool(secret, "optional") ?? false, token).ConfigureAwait(false);
+                var data = await specs.DataAsync(ApiResource.Secrets, ns, secret.Str("secretName") ?? "",
+                    secret.Bool("optional") ?? false, token).ConfigureAwait(false);
                 volumes[name] = await WriteFilesAsync(directory, data, token).ConfigureAwait(false);
             }
         }

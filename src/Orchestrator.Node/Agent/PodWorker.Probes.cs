@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
-using Orchestrator.Client;
 
 namespace Orchestrator.Node.Agent;
 
@@ -51,7 +50,7 @@ internal sealed partial class PodWorker
     {
         foreach (var (kind, field) in ProbeFields)
         {
-            if (JsonFields.Obj(spec, field) is { } probe)
+            if (spec.Obj(field) is { } probe)
                 probes[(slot.Name, kind)] = new ProbeState { Next = slot.StartedAt + Seconds(probe, "initialDelaySeconds", 0, minimum: 0) };
             else
                 probes.Remove((slot.Name, kind));
@@ -83,7 +82,7 @@ internal sealed partial class PodWorker
         foreach (var (kind, field) in ProbeFields)
         {
             // The startup probe runs only until the container has started, the others only after.
-            if ((kind == ProbeKind.Startup) == slot.Started || JsonFields.Obj(spec, field) is not { } probe
+            if ((kind == ProbeKind.Startup) == slot.Started || spec.Obj(field) is not { } probe
                 || !probes.TryGetValue((slot.Name, kind), out var state) || now < state.Next)
                 continue;
             state.Next = now + Seconds(probe, "periodSeconds", 10);
@@ -94,8 +93,8 @@ internal sealed partial class PodWorker
                 context.Logger.LogDebug("pod {Pod}: {Kind} probe of {Container} failed: {Detail}", Key, kind, slot.Name, detail);
                 context.Events.Warning(pod, "Unhealthy", $"{kind} probe failed: {detail}");
             }
-            bool? verdict = success && state.Streak >= (JsonFields.IntOrNull(probe, "successThreshold") ?? 1) ? true
-                : !success && -state.Streak >= (JsonFields.IntOrNull(probe, "failureThreshold") ?? 3) ? false
+            bool? verdict = success && state.Streak >= (probe.Long("successThreshold") ?? 1) ? true
+                : !success && -state.Streak >= (probe.Long("failureThreshold") ?? 3) ? false
                 : null;
             switch (kind, verdict)
             {
@@ -119,8 +118,8 @@ internal sealed partial class PodWorker
     /// </summary>
     private async Task KillAsync(JsonObject pod, JsonObject probe, ContainerSlot slot, string message, CancellationToken token)
     {
-        var grace = TimeSpan.FromSeconds(JsonFields.IntOrNull(probe, "terminationGracePeriodSeconds")
-            ?? JsonFields.IntOrNull(pod, "spec", "terminationGracePeriodSeconds") ?? 30);
+        var grace = TimeSpan.FromSeconds(probe.Long("terminationGracePeriodSeconds")
+            ?? pod.Long("spec", "terminationGracePeriodSeconds") ?? 30);
         context.Logger.LogInformation("pod {Pod}: {Message}", Key, message);
         context.Events.Normal(pod, "Killing", message);
         slot.Ready = false;
@@ -150,68 +149,68 @@ internal sealed partial class PodWorker
 
     private async Task<(bool Success, string Detail)> ProbeOnceAsync(JsonObject probe, JsonObject spec, string containerId, CancellationToken token)
     {
-        if (JsonFields.Obj(probe, "exec") is { } exec)
+        if (probe.Obj("exec") is { } exec)
         {
             using var output = new MemoryStream();
-            var code = await context.Runtime.ExecAsync(containerId, [.. JsonFields.Strings(exec, "command")], null, output, output, token)
+            var code = await context.Runtime.ExecAsync(containerId, [.. exec.Strings("command")], null, output, output, token)
                 .ConfigureAwait(false);
             var text = Encoding.UTF8.GetString(output.GetBuffer(), 0, (int)Math.Min(output.Length, 1024)).Trim();
             return (code == 0, $"command exited with {code}: {text}");
         }
-        if (JsonFields.Obj(probe, "tcpSocket") is { } tcp)
+        if (probe.Obj("tcpSocket") is { } tcp)
         {
             using var socket = new TcpClient();
             await socket.ConnectAsync(Host(tcp), Port(tcp, spec), token).ConfigureAwait(false);
             return (true, "");
         }
-        if (JsonFields.Obj(probe, "httpGet") is { } get)
+        if (probe.Obj("httpGet") is { } get)
         {
-            var path = JsonFields.StrOrNull(get, "path") ?? "/";
-            var root = new UriBuilder((JsonFields.StrOrNull(get, "scheme") ?? "HTTP").ToLowerInvariant(), Host(get), Port(get, spec)).Uri;
+            var path = get.Str("path") ?? "/";
+            var root = new UriBuilder((get.Str("scheme") ?? "HTTP").ToLowerInvariant(), Host(get), Port(get, spec)).Uri;
             var url = new Uri(root, path);
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
             request.Headers.ConnectionClose = true;
             request.Headers.TryAddWithoutValidation("User-Agent", "kube-probe/1.32");
             request.Headers.TryAddWithoutValidation("Accept", "*/*");
-            foreach (var header in JsonFields.Objects(get, "httpHeaders"))
+            foreach (var header in get.Items("httpHeaders"))
             {
-                var name = JsonFields.Str(header, "name");
+                var name = header.Str("name") ?? "";
                 if (name.Equals("Host", StringComparison.OrdinalIgnoreCase))
                 {
-                    request.Headers.Host = JsonFields.Str(header, "value");
+                    request.Headers.Host = header.Str("value") ?? "";
                     continue;
                 }
                 request.Headers.Remove(name);
-                request.Headers.TryAddWithoutValidation(name, JsonFields.Str(header, "value"));
+                request.Headers.TryAddWithoutValidation(name, header.Str("value") ?? "");
             }
             using var response = await ProbeHttp.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             return (status is >= 200 and < 400, $"HTTP probe failed with statuscode: {status}");
         }
-        return JsonFields.Obj(probe, "grpc") is not null
+        return probe.Obj("grpc") is not null
             ? (false, "grpc probes are not supported by this node agent")
             : (false, "the probe has no handler");
     }
 
     /// <summary>The handler's host, by default the pod's IP.</summary>
     private string Host(JsonObject handler) =>
-        JsonFields.StrOrNull(handler, "host") is { Length: > 0 } host ? host : sandbox?.Address ?? "127.0.0.1";
+        handler.Str("host") is { Length: > 0 } host ? host : sandbox?.Address ?? "127.0.0.1";
 
     /// <summary>A port number, or a name resolved against the container's ports.</summary>
     private static int Port(JsonObject handler, JsonObject spec)
     {
-        if (JsonFields.IntOrNull(handler, "port") is { } number)
+        if (handler.Long("port") is { } number)
             return (int)number;
-        var name = JsonFields.Str(handler, "port");
+        var name = handler.Str("port") ?? "";
         if (int.TryParse(name, out var parsed))
             return parsed;
-        return JsonFields.Objects(spec, "ports").FirstOrDefault(p => JsonFields.Str(p, "name") == name) is { } port
-            && JsonFields.IntOrNull(port, "containerPort") is { } resolved
+        return spec.Items("ports").FirstOrDefault(p => (p.Str("name") ?? "") == name) is { } port
+            && port.Long("containerPort") is { } resolved
             ? (int)resolved
             : throw new InvalidOperationException($"port \"{name}\" is not among the container's ports");
     }
 
     /// <summary>A probe's time field; unset or below <paramref name="minimum"/> gives the default, as the API server's defaulting would.</summary>
     private static TimeSpan Seconds(JsonObject probe, string field, int defaultSeconds, int minimum = 1) =>
-        TimeSpan.FromSeconds(JsonFields.IntOrNull(probe, field) is { } value && value >= minimum ? value : defaultSeconds);
+        TimeSpan.FromSeconds(probe.Long(field) is { } value && value >= minimum ? value : defaultSeconds);
 }

@@ -18,7 +18,7 @@ internal sealed partial class PodWorker
             var pod = attempt == 0
                 ? Volatile.Read(ref latest)
                 : await context.Client.GetAsync(ApiResource.Pods, Namespace, Name, token).ConfigureAwait(false);
-            if (JsonFields.Str(pod, "metadata", "uid") != Uid)
+            if ((pod.Str("metadata", "uid") ?? "") != Uid)
                 return;
             var updated = (JsonObject)pod.DeepClone();
             updated["status"] = status.DeepClone();
@@ -45,7 +45,7 @@ internal sealed partial class PodWorker
 
     private JsonObject BuildStatus(JsonObject pod)
     {
-        var now = JsonFields.Timestamp(context.Clock.GetUtcNow());
+        var now = Json.Timestamp(context.Clock.GetUtcNow());
         var previous = pod["status"] as JsonObject;
         var phase = Phase();
         var allReady = slots.All(s => s.IsReady);
@@ -54,7 +54,7 @@ internal sealed partial class PodWorker
             ["phase"] = phase,
             ["hostIP"] = context.Options.InternalIp,
             ["hostIPs"] = new JsonArray(new JsonObject { ["ip"] = context.Options.InternalIp }),
-            ["qosClass"] = JsonFields.StrOrNull(previous, "qosClass") ?? QosClass(pod),
+            ["qosClass"] = previous.Str("qosClass") ?? QosClass(pod),
         };
         if (sandbox is not null)
         {
@@ -62,7 +62,7 @@ internal sealed partial class PodWorker
             status["podIPs"] = new JsonArray(new JsonObject { ["ip"] = sandbox.Address });
         }
         if (startTime is { } started)
-            status["startTime"] = JsonFields.Timestamp(started);
+            status["startTime"] = Json.Timestamp(started);
         var notReady = string.Join(", ", slots.Where(s => !s.IsReady).Select(s => s.Name));
         var (reason, message) = phase is "Succeeded" or "Failed" ? ("PodCompleted", (string?)null)
             : allReady ? (null, null) : ("ContainersNotReady", $"containers with unready status: [{notReady}]");
@@ -91,7 +91,7 @@ internal sealed partial class PodWorker
         JsonObject? lastState = null;
         if (slot.IsRunning)
         {
-            state = new JsonObject { ["running"] = new JsonObject { ["startedAt"] = JsonFields.Timestamp(slot.StartedAt) } };
+            state = new JsonObject { ["running"] = new JsonObject { ["startedAt"] = Json.Timestamp(slot.StartedAt) } };
             lastState = slot.LastTermination;
         }
         else if (slot.Done && slot.LastTermination is not null)
@@ -126,14 +126,14 @@ internal sealed partial class PodWorker
     private static JsonObject Condition(JsonObject? previous, string type, bool value, string? reason, string? message, string now)
     {
         var text = value ? "True" : "False";
-        var old = JsonFields.Objects(previous, "conditions").FirstOrDefault(c => JsonFields.Str(c, "type") == type);
+        var old = previous.Items("conditions").FirstOrDefault(c => (c.Str("type") ?? "") == type);
         var condition = new JsonObject
         {
             ["type"] = type,
             ["status"] = text,
             ["lastProbeTime"] = null,
-            ["lastTransitionTime"] = old is not null && JsonFields.Str(old, "status") == text
-                ? JsonFields.StrOrNull(old, "lastTransitionTime") ?? now
+            ["lastTransitionTime"] = old is not null && (old.Str("status") ?? "") == text
+                ? old.Str("lastTransitionTime") ?? now
                 : now,
         };
         if (reason is not null)
@@ -145,13 +145,13 @@ internal sealed partial class PodWorker
 
     private static string QosClass(JsonObject pod)
     {
-        var containers = JsonFields.Objects(pod, "spec", "containers").ToList();
-        if (containers.All(c => JsonFields.Obj(c, "resources", "requests") is not { Count: > 0 } && JsonFields.Obj(c, "resources", "limits") is not { Count: > 0 }))
+        var containers = pod.Items("spec", "containers").ToList();
+        if (containers.All(c => c.Obj("resources", "requests") is not { Count: > 0 } && c.Obj("resources", "limits") is not { Count: > 0 }))
             return "BestEffort";
         var guaranteed = containers.All(c =>
-            JsonFields.StrOrNull(c, "resources", "limits", "cpu") is { } cpu && JsonFields.StrOrNull(c, "resources", "limits", "memory") is { } memory
-            && (JsonFields.StrOrNull(c, "resources", "requests", "cpu") ?? cpu) == cpu
-            && (JsonFields.StrOrNull(c, "resources", "requests", "memory") ?? memory) == memory);
+            c.Str("resources", "limits", "cpu") is { } cpu && c.Str("resources", "limits", "memory") is { } memory
+            && (c.Str("resources", "requests", "cpu") ?? cpu) == cpu
+            && (c.Str("resources", "requests", "memory") ?? memory) == memory);
         return guaranteed ? "Guaranteed" : "Burstable";
     }
 }

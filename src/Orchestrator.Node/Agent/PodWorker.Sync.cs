@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
-using Orchestrator.Client;
 using Orchestrator.Node.Images;
 using Orchestrator.Node.Runtime;
 
@@ -33,7 +32,7 @@ internal sealed partial class PodWorker
                 return;
             }
         }
-        var specs = JsonFields.Objects(pod, "spec", "containers").ToDictionary(c => JsonFields.Str(c, "name"), StringComparer.Ordinal);
+        var specs = pod.Items("spec", "containers").ToDictionary(c => c.Str("name") ?? "", StringComparer.Ordinal);
         foreach (var slot in slots)
         {
             await ReapAsync(pod, slot, token).ConfigureAwait(false);
@@ -62,7 +61,7 @@ internal sealed partial class PodWorker
 
     private void OnStopped(JsonObject pod, ContainerSlot slot, int exitCode, TimeSpan ran)
     {
-        var restart = JsonFields.StrOrNull(pod, "spec", "restartPolicy") switch
+        var restart = pod.Str("spec", "restartPolicy") switch
         {
             "Never" => false,
             "OnFailure" => exitCode != 0,
@@ -82,8 +81,8 @@ internal sealed partial class PodWorker
         if (delay == TimeSpan.Zero)
             return;
         slot.WaitingReason = "CrashLoopBackOff";
-        slot.WaitingMessage = $"back-off {FormatDelay(delay)} restarting failed container={slot.Name} pod={JsonFields.Name(pod)}_{JsonFields.Str(pod, "metadata", "namespace")}({Uid})";
-        context.Events.Warning(pod, "BackOff", $"Back-off restarting failed container {slot.Name} in pod {JsonFields.Name(pod)}_{JsonFields.Str(pod, "metadata", "namespace")}({Uid})");
+        slot.WaitingMessage = $"back-off {FormatDelay(delay)} restarting failed container={slot.Name} pod={pod.Name()}_{pod.Str("metadata", "namespace")}({Uid})";
+        context.Events.Warning(pod, "BackOff", $"Back-off restarting failed container {slot.Name} in pod {pod.Name()}_{pod.Str("metadata", "namespace")}({Uid})");
     }
 
     private async Task StartAsync(JsonObject pod, JsonObject spec, ContainerSlot slot, CancellationToken token)
@@ -170,8 +169,8 @@ internal sealed partial class PodWorker
     {
         ["exitCode"] = exitCode,
         ["reason"] = reason,
-        ["startedAt"] = JsonFields.Timestamp(startedAt),
-        ["finishedAt"] = JsonFields.Timestamp(finishedAt),
+        ["startedAt"] = Json.Timestamp(startedAt),
+        ["finishedAt"] = Json.Timestamp(finishedAt),
         ["containerID"] = "runc://" + id,
     };
 

@@ -12,8 +12,8 @@ internal sealed partial class PodWorker
     private async Task<bool> TerminateAsync(JsonObject pod, bool deleteFromApi, CancellationToken token)
     {
         var grace = TimeSpan.FromSeconds(removed ? 0
-            : JsonFields.IntOrNull(pod, "metadata", "deletionGracePeriodSeconds")
-              ?? JsonFields.IntOrNull(pod, "spec", "terminationGracePeriodSeconds") ?? 30);
+            : pod.Long("metadata", "deletionGracePeriodSeconds")
+              ?? pod.Long("spec", "terminationGracePeriodSeconds") ?? 30);
         await Task.WhenAll(slots.Where(s => s.RuntimeId is not null).Select(async slot =>
         {
             if (!removed)

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using Orchestrator.Client;
 using Orchestrator.Node.Runtime;
 
 namespace Orchestrator.Node.Agent;
@@ -29,10 +28,10 @@ internal sealed partial class PodWorker
     {
         this.context = context;
         latest = pod;
-        Uid = JsonFields.Str(pod, "metadata", "uid");
-        Key = JsonFields.Str(pod, "metadata", "namespace") + "/" + JsonFields.Name(pod);
-        slots = JsonFields.Objects(pod, "spec", "containers")
-            .Select(c => new ContainerSlot(JsonFields.Str(c, "name"), JsonFields.Str(c, "image"))).ToList();
+        Uid = pod.Str("metadata", "uid") ?? "";
+        Key = (pod.Str("metadata", "namespace") ?? "") + "/" + pod.Name();
+        slots = pod.Items("spec", "containers")
+            .Select(c => new ContainerSlot(c.Str("name") ?? "", c.Str("image") ?? "")).ToList();
         Adopt(pod);
     }
 
@@ -64,7 +63,7 @@ internal sealed partial class PodWorker
             var pod = Volatile.Read(ref latest);
             try
             {
-                if (removed || JsonFields.IsDeleting(pod))
+                if (removed || pod.IsDeleting())
                 {
                     if (await TerminateAsync(pod, deleteFromApi: !removed, token).ConfigureAwait(false))
                         return;
@@ -119,23 +118,23 @@ internal sealed partial class PodWorker
     /// </summary>
     private void Adopt(JsonObject pod)
     {
-        startTime = JsonFields.Time(pod, "status", "startTime");
-        var specs = JsonFields.Objects(pod, "spec", "containers").ToDictionary(c => JsonFields.Str(c, "name"), StringComparer.Ordinal);
+        startTime = pod.Time("status", "startTime");
+        var specs = pod.Items("spec", "containers").ToDictionary(c => c.Str("name") ?? "", StringComparer.Ordinal);
         foreach (var slot in slots)
         {
-            var status = JsonFields.Objects(pod, "status", "containerStatuses").FirstOrDefault(s => JsonFields.Str(s, "name") == slot.Name);
+            var status = pod.Items("status", "containerStatuses").FirstOrDefault(s => (s.Str("name") ?? "") == slot.Name);
             if (status is not null)
             {
-                slot.RestartCount = (int)(JsonFields.IntOrNull(status, "restartCount") ?? 0);
+                slot.RestartCount = (int)(status.Long("restartCount") ?? 0);
                 slot.Attempts = slot.RestartCount + 1;
-                if (JsonFields.Obj(status, "state", "terminated") is { } terminated)
+                if (status.Obj("state", "terminated") is { } terminated)
                     slot.LastTermination = (JsonObject)terminated.DeepClone();
-                else if (JsonFields.Obj(status, "lastState", "terminated") is { } last)
+                else if (status.Obj("lastState", "terminated") is { } last)
                     slot.LastTermination = (JsonObject)last.DeepClone();
             }
             if (AdoptContainer(slot, status, specs.GetValueOrDefault(slot.Name)))
                 continue;
-            if (status is not null && JsonFields.Obj(status, "state", "running") is { } running)
+            if (status is not null && status.Obj("state", "running") is { } running)
             {
                 // Its shim and process are gone (orphans are removed at start): report it as kubelet does for a lost
                 // container, then let the restart policy decide.
@@ -145,16 +144,16 @@ internal sealed partial class PodWorker
                     ["exitCode"] = 137,
                     ["reason"] = "ContainerStatusUnknown",
                     ["message"] = "The container could not be located after the node agent restarted",
-                    ["startedAt"] = JsonFields.StrOrNull(running, "startedAt") ?? JsonFields.Timestamp(now),
-                    ["finishedAt"] = JsonFields.Timestamp(now),
+                    ["startedAt"] = running.Str("startedAt") ?? Json.Timestamp(now),
+                    ["finishedAt"] = Json.Timestamp(now),
                     ["containerID"] = status["containerID"]?.DeepClone(),
                 };
-                slot.LastRuntimeId = JsonFields.StrOrNull(status, "containerID")?.Replace("runc://", "", StringComparison.Ordinal);
+                slot.LastRuntimeId = status.Str("containerID")?.Replace("runc://", "", StringComparison.Ordinal);
                 OnStopped(pod, slot, 137, TimeSpan.Zero);
             }
         }
         // A finished pod is not run again.
-        if (JsonFields.Str(pod, "status", "phase") is "Succeeded" or "Failed")
+        if (pod.Str("status", "phase") is "Succeeded" or "Failed")
         {
             foreach (var slot in slots)
                 slot.Done = true;
@@ -183,10 +182,10 @@ internal sealed partial class PodWorker
         slot.StartedAt = container.StartedAt;
         if (spec is not null)
             ResetProbes(spec, slot);
-        if (status is not null && JsonFields.StrOrNull(status, "containerID") == "runc://" + container.Id)
+        if (status is not null && status.Str("containerID") == "runc://" + container.Id)
         {
             // The probes' last verdicts, as posted: a ready container stays ready across the agent restart.
-            slot.ImageId = JsonFields.StrOrNull(status, "imageID") ?? "";
+            slot.ImageId = status.Str("imageID") ?? "";
             slot.Ready = status["ready"]?.GetValue<bool>() ?? slot.Ready;
             slot.Started = status["started"]?.GetValue<bool>() ?? slot.Started;
         }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Orchestrator.Client;
 
 namespace Orchestrator.Node.Simulated;
 
@@ -61,7 +60,7 @@ public static class NodeManifests
     /// <summary>What a healthy kubelet reports: Ready, and no pressure.</summary>
     public static JsonArray Conditions(DateTimeOffset now)
     {
-        var stamp = JsonFields.Timestamp(now);
+        var stamp = Json.Timestamp(now);
         JsonObject Condition(string type, string status, string reason, string message) => new()
         {
             ["type"] = type,

@@ -70,7 +70,7 @@ public sealed partial class SimulatedNodes
         {
             leases.TryRemove(node.Name, out _);
             if (nodeInformer.Get(null, node.Name) is { } registered)
-                await CreateLeaseAsync(node, JsonFields.Str(registered, "metadata", "uid"), token).ConfigureAwait(false);
+                await CreateLeaseAsync(node, registered.Str("metadata", "uid") ?? "", token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
         {

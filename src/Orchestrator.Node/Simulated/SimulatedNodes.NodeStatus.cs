@@ -14,14 +14,14 @@ public sealed partial class SimulatedNodes
 
     private ValueTask OnNodeAsync(InformerEvent change, CancellationToken token)
     {
-        var name = JsonFields.Name(change.Object);
+        var name = change.Object.Name();
         if (nodes.TryGetValue(name, out var node) && node.Alive
             && (change.Type == InformerEventType.Deleted || !IsReady(change.Object)))
             nodeRepairs.Writer.TryWrite(name);
         return ValueTask.CompletedTask;
     }
 
-    private static bool IsReady(JsonObject node) => JsonFields.Str(JsonFields.Condition(node, "Ready"), "status") == "True";
+    private static bool IsReady(JsonObject node) => node.Condition("Ready").Str("status") == "True";
 
     private async Task RunNodeStatusWorkerAsync(CancellationToken token)
     {

@@ -23,11 +23,11 @@ public sealed partial class SimulatedNodes
     private ValueTask OnPodAsync(InformerEvent change, CancellationToken token)
     {
         var pod = change.Object;
-        if (!nodes.TryGetValue(JsonFields.Str(pod, "spec", "nodeName"), out var node))
+        if (!nodes.TryGetValue(pod.Str("spec", "nodeName") ?? "", out var node))
             return ValueTask.CompletedTask;
         if (change.Type == InformerEventType.Deleted)
         {
-            node.Release(JsonFields.Str(pod, "metadata", "uid"));
+            node.Release(pod.Str("metadata", "uid") ?? "");
             return ValueTask.CompletedTask;
         }
         if (node.Alive && NeedsWork(pod))
@@ -36,17 +36,17 @@ public sealed partial class SimulatedNodes
     }
 
     private static bool NeedsWork(JsonObject pod) =>
-        JsonFields.IsDeleting(pod)
-        || JsonFields.Str(pod, "status", "phase") is not ("Running" or "Succeeded" or "Failed")
-        || JsonFields.Str(pod, "status", "phase") == "Running"
-            && (RunsToCompletion(pod) || JsonFields.Str(JsonFields.Condition(pod, "Ready"), "status") != "True");
+        pod.IsDeleting()
+        || (pod.Str("status", "phase") ?? "") is not ("Running" or "Succeeded" or "Failed")
+        || pod.Str("status", "phase") == "Running"
+            && (RunsToCompletion(pod) || pod.Condition("Ready").Str("status") != "True");
 
     /// <summary>Pods that restart never or on failure (jobs) exit after a simulated run; others run until deleted.</summary>
-    private static bool RunsToCompletion(JsonObject pod) => JsonFields.Str(pod, "spec", "restartPolicy") is "Never" or "OnFailure";
+    private static bool RunsToCompletion(JsonObject pod) => pod.Str("spec", "restartPolicy") is "Never" or "OnFailure";
 
     private void EnqueuePod(JsonObject pod)
     {
-        var key = JsonFields.Str(pod, "metadata", "namespace") + "/" + JsonFields.Name(pod);
+        var key = (pod.Str("metadata", "namespace") ?? "") + "/" + pod.Name();
         if (podQueued.TryAdd(key, 0))
             podWork.Writer.TryWrite(key);
     }
@@ -63,13 +63,13 @@ public sealed partial class SimulatedNodes
                 podQueued.TryRemove(key, out _);
                 var slash = key.IndexOf('/');
                 var pod = pods.Get(key[..slash], key[(slash + 1)..]);
-                if (pod is null || !nodes.TryGetValue(JsonFields.Str(pod, "spec", "nodeName"), out var node) || !node.Alive)
+                if (pod is null || !nodes.TryGetValue(pod.Str("spec", "nodeName") ?? "", out var node) || !node.Alive)
                     continue;
                 try
                 {
-                    if (JsonFields.IsDeleting(pod))
+                    if (pod.IsDeleting())
                         StartTermination(pod, key, token);
-                    else if (JsonFields.Str(pod, "status", "phase") == "Running" && RunsToCompletion(pod))
+                    else if (pod.Str("status", "phase") == "Running" && RunsToCompletion(pod))
                         StartCompletion(pod, key, token);
                     else if (NeedsWork(pod))
                         await RunPodAsync(pod, node, token).ConfigureAwait(false);
@@ -93,12 +93,12 @@ public sealed partial class SimulatedNodes
     /// <summary>Pending -> Running: what kubelet reports once every container has started and is ready.</summary>
     private async Task RunPodAsync(JsonObject pod, SimulatedNode node, CancellationToken token)
     {
-        var now = JsonFields.Timestamp(clock.GetUtcNow());
-        var uid = JsonFields.Str(pod, "metadata", "uid");
+        var now = Json.Timestamp(clock.GetUtcNow());
+        var uid = pod.Str("metadata", "uid") ?? "";
         var updated = (JsonObject)pod.DeepClone();
         var status = updated["status"] as JsonObject ?? [];
         updated["status"] = status;
-        var podIp = JsonFields.StrOrNull(status, "podIP") ?? node.PodAddress(uid);
+        var podIp = status.Str("podIP") ?? node.PodAddress(uid);
         status["phase"] = "Running";
         status["hostIP"] = node.Address;
         status["hostIPs"] = new JsonArray(new JsonObject { ["ip"] = node.Address });
@@ -111,10 +111,10 @@ public sealed partial class SimulatedNodes
         foreach (var type in (string[])["PodReadyToStartContainers", "Initialized", "ContainersReady", "Ready", "PodScheduled"])
             SetTrue(conditions, type, now);
         var containers = new JsonArray();
-        foreach (var container in JsonFields.Objects(pod, "spec", "containers"))
+        foreach (var container in pod.Items("spec", "containers"))
         {
-            var image = JsonFields.Str(container, "image");
-            var name = JsonFields.Str(container, "name");
+            var image = container.Str("image") ?? "";
+            var name = container.Str("name") ?? "";
             containers.Add(new JsonObject
             {
                 ["name"] = name,
@@ -134,7 +134,7 @@ public sealed partial class SimulatedNodes
     /// <summary>A pod with a deletionTimestamp "stops" for a moment, then is removed for good (grace 0, this very uid).</summary>
     private void StartTermination(JsonObject pod, string key, CancellationToken token)
     {
-        var uid = JsonFields.Str(pod, "metadata", "uid");
+        var uid = pod.Str("metadata", "uid") ?? "";
         if (!terminating.TryAdd(uid, 0))
             return;
         _ = Task.Run(async () =>
@@ -171,7 +171,7 @@ public sealed partial class SimulatedNodes
     /// </summary>
     private void StartCompletion(JsonObject pod, string key, CancellationToken token)
     {
-        var uid = JsonFields.Str(pod, "metadata", "uid");
+        var uid = pod.Str("metadata", "uid") ?? "";
         if (!completing.TryAdd(uid, 0))
             return;
         _ = Task.Run(async () =>
@@ -181,16 +181,16 @@ public sealed partial class SimulatedNodes
                 await Task.Delay(options.RunDuration, clock, token).ConfigureAwait(false);
                 var slash = key.IndexOf('/');
                 var current = pods.Get(key[..slash], key[(slash + 1)..]);
-                if (current is null || JsonFields.Str(current, "metadata", "uid") != uid || JsonFields.IsDeleting(current))
+                if (current is null || (current.Str("metadata", "uid") ?? "") != uid || current.IsDeleting())
                     return;
-                var exitCode = int.TryParse(JsonFields.StrOrNull(current, "metadata", "annotations", ExitCodeAnnotation), out var code) ? code : 0;
-                var now = JsonFields.Timestamp(clock.GetUtcNow());
+                var exitCode = int.TryParse(current.Str("metadata", "annotations", ExitCodeAnnotation), out var code) ? code : 0;
+                var now = Json.Timestamp(clock.GetUtcNow());
                 var updated = (JsonObject)current.DeepClone();
                 var status = (JsonObject)updated["status"]!;
                 status["phase"] = exitCode == 0 ? "Succeeded" : "Failed";
                 foreach (var container in (status["containerStatuses"] as JsonArray ?? []).OfType<JsonObject>())
                 {
-                    var started = JsonFields.StrOrNull(container, "state", "running", "startedAt") ?? now;
+                    var started = container.Str("state", "running", "startedAt") ?? now;
                     container["ready"] = false;
                     container["started"] = false;
                     container["state"] = new JsonObject
@@ -207,7 +207,7 @@ public sealed partial class SimulatedNodes
                 }
                 foreach (var condition in (status["conditions"] as JsonArray ?? []).OfType<JsonObject>())
                 {
-                    if (JsonFields.Str(condition, "type") is "Ready" or "ContainersReady")
+                    if (condition.Str("type") is "Ready" or "ContainersReady")
                     {
                         condition["status"] = "False";
                         condition["reason"] = "PodCompleted";
@@ -231,13 +231,13 @@ public sealed partial class SimulatedNodes
 
     private static void SetTrue(JsonArray conditions, string type, string now)
     {
-        var condition = conditions.OfType<JsonObject>().FirstOrDefault(c => JsonFields.Str(c, "type") == type);
+        var condition = conditions.OfType<JsonObject>().FirstOrDefault(c => (c.Str("type") ?? "") == type);
         if (condition is null)
         {
             condition = new JsonObject { ["type"] = type };
             conditions.Add(condition);
         }
-        if (JsonFields.Str(condition, "status") != "True")
+        if (condition.Str("status") != "True")
             condition["lastTransitionTime"] = now;
         condition["status"] = "True";
         condition["lastProbeTime"] = null;
@@ -247,8 +247,8 @@ public sealed partial class SimulatedNodes
 
     private static string QosClass(JsonObject pod)
     {
-        var any = JsonFields.Objects(pod, "spec", "containers")
-            .Any(c => JsonFields.Obj(c, "resources", "requests") is { Count: > 0 } || JsonFields.Obj(c, "resources", "limits") is { Count: > 0 });
+        var any = pod.Items("spec", "containers")
+            .Any(c => c.Obj("resources", "requests") is { Count: > 0 } || c.Obj("resources", "limits") is { Count: > 0 });
         return any ? "Burstable" : "BestEffort";
     }
 

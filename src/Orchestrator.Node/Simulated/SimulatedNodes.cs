@@ -83,7 +83,7 @@ public sealed partial class SimulatedNodes : IAsyncDisposable
             nodeRepairs.Writer.TryWrite(name);
             foreach (var pod in pods.List())
             {
-                if (JsonFields.Str(pod, "spec", "nodeName") == name)
+                if ((pod.Str("spec", "nodeName") ?? "") == name)
                     EnqueuePod(pod);
             }
         }
@@ -122,13 +122,13 @@ public sealed partial class SimulatedNodes : IAsyncDisposable
         {
             var created = await client.CreateAsync(ApiResource.Nodes, null, NodeManifests.Node(node, options, clock.GetUtcNow()), token: token)
                 .ConfigureAwait(false);
-            return JsonFields.Str(created, "metadata", "uid");
+            return created.Str("metadata", "uid") ?? "";
         }
         catch (KubeApiException e) when (e.Code == 409)
         {
             var existing = await client.GetAsync(ApiResource.Nodes, null, node.Name, token).ConfigureAwait(false);
             nodeRepairs.Writer.TryWrite(node.Name);
-            return JsonFields.Str(existing, "metadata", "uid");
+            return existing.Str("metadata", "uid") ?? "";
         }
     }
 }

@@ -21,16 +21,16 @@ public sealed class NodeTests(ControlPlaneCluster cluster) : IClassFixture<Contr
         var prefix = Unique("reg");
         await using var nodes = await SimulatedNodes.StartAsync(Client, 3, Options(prefix));
         var node = await Client.GetAsync(ApiResource.Nodes, null, $"{prefix}-2");
-        Assert.Equal("True", JsonFields.Str(JsonFields.Condition(node, "Ready"), "status"));
-        Assert.Equal("v1.32.4-sim", JsonFields.Str(node, "status", "nodeInfo", "kubeletVersion"));
-        Assert.Equal("8", JsonFields.Str(node, "status", "allocatable", "cpu"));
-        Assert.Equal("110", JsonFields.Str(node, "status", "capacity", "pods"));
-        Assert.Contains(JsonFields.Objects(node, "status", "addresses"), a => JsonFields.Str(a, "type") == "InternalIP");
+        Assert.Equal("True", node.Condition("Ready").Str("status"));
+        Assert.Equal("v1.32.4-sim", node.Str("status", "nodeInfo", "kubeletVersion"));
+        Assert.Equal("8", node.Str("status", "allocatable", "cpu"));
+        Assert.Equal("110", node.Str("status", "capacity", "pods"));
+        Assert.Contains(node.Items("status", "addresses"), a => a.Str("type") == "InternalIP");
 
         var first = await Client.GetAsync(ApiResource.Leases, "kube-node-lease", $"{prefix}-2");
-        var renewed = JsonFields.Str(first, "spec", "renewTime");
+        var renewed = first.Str("spec", "renewTime") ?? "";
         await Eventually.HoldsAsync(async () =>
-            JsonFields.Str(await Client.GetAsync(ApiResource.Leases, "kube-node-lease", $"{prefix}-2"), "spec", "renewTime") != renewed,
+            ((await Client.GetAsync(ApiResource.Leases, "kube-node-lease", $"{prefix}-2")).Str("spec", "renewTime") ?? "") != renewed,
             TimeSpan.FromSeconds(10));
     }
 
@@ -43,17 +43,17 @@ public sealed class NodeTests(ControlPlaneCluster cluster) : IClassFixture<Contr
         await Client.CreateAsync(ApiResource.Pods, ns, Pod("web", cpu: "100m", nodeSelector: new JsonObject { ["kubernetes.io/hostname"] = $"{prefix}-1" }));
 
         var pod = await WaitPodAsync(Client, ns, "web", IsRunningAndReady);
-        Assert.Matches(@"^10\.\d+\.\d+\.\d+$", JsonFields.Str(pod, "status", "podIP"));
-        Assert.Equal(JsonFields.Str(pod, "status", "podIP"), JsonFields.Str(JsonFields.Objects(pod, "status", "podIPs").Single(), "ip"));
-        Assert.False(string.IsNullOrEmpty(JsonFields.Str(pod, "status", "hostIP")));
-        Assert.False(string.IsNullOrEmpty(JsonFields.Str(pod, "status", "startTime")));
+        Assert.Matches(@"^10\.\d+\.\d+\.\d+$", pod.Str("status", "podIP") ?? "");
+        Assert.Equal(pod.Str("status", "podIP") ?? "", pod.Items("status", "podIPs").Single().Str("ip") ?? "");
+        Assert.False(string.IsNullOrEmpty(pod.Str("status", "hostIP") ?? ""));
+        Assert.False(string.IsNullOrEmpty(pod.Str("status", "startTime") ?? ""));
         foreach (var type in new[] { "PodScheduled", "Initialized", "ContainersReady", "Ready" })
-            Assert.Equal("True", JsonFields.Str(JsonFields.Condition(pod, type), "status"));
-        var container = JsonFields.Objects(pod, "status", "containerStatuses").Single();
-        Assert.True(JsonFields.Bool(container, "ready"));
-        Assert.True(JsonFields.Bool(container, "started"));
-        Assert.Equal(0, JsonFields.IntOrNull(container, "restartCount"));
-        Assert.NotNull(JsonFields.StrOrNull(container, "state", "running", "startedAt"));
+            Assert.Equal("True", pod.Condition(type).Str("status"));
+        var container = pod.Items("status", "containerStatuses").Single();
+        Assert.True(container.Bool("ready"));
+        Assert.True(container.Bool("started"));
+        Assert.Equal(0, container.Long("restartCount"));
+        Assert.NotNull(container.Str("state", "running", "startedAt"));
 
         await Client.DeleteAsync(ApiResource.Pods, ns, "web");
         await Client.WaitGoneAsync(ApiResource.Pods, ns, "web", TimeSpan.FromSeconds(20));
@@ -78,34 +78,34 @@ public sealed class NodeTests(ControlPlaneCluster cluster) : IClassFixture<Contr
         await Eventually.HoldsAsync(async () =>
         {
             node = await Client.GetAsync(ApiResource.Nodes, null, victim);
-            var ready = JsonFields.Condition(node, "Ready");
-            return JsonFields.Str(ready, "status") == "Unknown"
-                && JsonFields.Objects(node, "spec", "taints").Any(t => JsonFields.Str(t, "key") == "node.kubernetes.io/unreachable" && JsonFields.Str(t, "effect") == "NoExecute");
+            var ready = node.Condition("Ready");
+            return ready.Str("status") == "Unknown"
+                && node.Items("spec", "taints").Any(t => t.Str("key") == "node.kubernetes.io/unreachable" && t.Str("effect") == "NoExecute");
         }, TimeSpan.FromSeconds(20), () => node?.ToJsonString() ?? "");
-        Assert.Equal("NodeStatusUnknown", JsonFields.Str(JsonFields.Condition(node!, "Ready"), "reason"));
-        Assert.Equal("Kubelet stopped posting node status.", JsonFields.Str(JsonFields.Condition(node!, "Ready"), "message"));
-        Assert.Contains(JsonFields.Objects(node!, "spec", "taints"), t => JsonFields.Str(t, "key") == "node.kubernetes.io/unreachable" && JsonFields.Str(t, "effect") == "NoSchedule");
+        Assert.Equal("NodeStatusUnknown", node!.Condition("Ready").Str("reason"));
+        Assert.Equal("Kubelet stopped posting node status.", node!.Condition("Ready").Str("message"));
+        Assert.Contains(node!.Items("spec", "taints"), t => t.Str("key") == "node.kubernetes.io/unreachable" && t.Str("effect") == "NoSchedule");
 
         // Deleted after the 2 s default toleration: terminating (the dead node cannot finish it) or gone.
         await Eventually.HoldsAsync(async () =>
         {
             try
             {
-                return JsonFields.IsDeleting(await Client.GetAsync(ApiResource.Pods, ns, "doomed"));
+                return (await Client.GetAsync(ApiResource.Pods, ns, "doomed")).IsDeleting();
             }
             catch (KubeApiException e) when (e.Code == 404)
             {
                 return true;
             }
         }, TimeSpan.FromSeconds(20));
-        Assert.False(JsonFields.IsDeleting(await Client.GetAsync(ApiResource.Pods, ns, "patient")));
+        Assert.False((await Client.GetAsync(ApiResource.Pods, ns, "patient")).IsDeleting());
 
         nodes.SetAlive(victim, true);
         await Eventually.HoldsAsync(async () =>
         {
             node = await Client.GetAsync(ApiResource.Nodes, null, victim);
-            return JsonFields.Str(JsonFields.Condition(node, "Ready"), "status") == "True"
-                && !JsonFields.Objects(node, "spec", "taints").Any(t => JsonFields.Str(t, "key") == "node.kubernetes.io/unreachable");
+            return node.Condition("Ready").Str("status") == "True"
+                && !node.Items("spec", "taints").Any(t => t.Str("key") == "node.kubernetes.io/unreachable");
         }, TimeSpan.FromSeconds(20), () => node?.ToJsonString() ?? "");
         // The node is back: it finishes the deletion it missed.
         await Eventually.HoldsAsync(async () =>

@@ -23,7 +23,7 @@ public sealed class SchedulerFailoverTests(ITestOutputHelper output) : IAsyncLif
         await Eventually.HoldsAsync(async () =>
         {
             var lease = await cluster.Client(1).GetAsync(ApiResource.Leases, "kube-system", "orchestrator-scheduler");
-            holder = JsonFields.StrOrNull(lease, "spec", "holderIdentity");
+            holder = lease.Str("spec", "holderIdentity");
             return !string.IsNullOrEmpty(holder);
         }, TimeSpan.FromSeconds(30));
         var victim = cluster.Cluster.Replicas.Single(r => holder!.EndsWith(r.RaftEndpoint, StringComparison.Ordinal));

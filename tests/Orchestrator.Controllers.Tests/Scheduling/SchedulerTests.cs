@@ -56,11 +56,11 @@ public sealed class SchedulerTests(ControlPlaneCluster cluster) : IClassFixture<
         Assert.All(placed.GroupBy(n => n), g => Assert.InRange(g.Count(), 1, 3));
         Assert.Equal(3, placed.Distinct().Count());
 
-        await Eventually.HoldsAsync(async () => (await EventsAsync(Client, ns, "web-0")).Any(e => JsonFields.Str(e, "reason") == "Scheduled"),
+        await Eventually.HoldsAsync(async () => (await EventsAsync(Client, ns, "web-0")).Any(e => e.Str("reason") == "Scheduled"),
             TimeSpan.FromSeconds(10));
-        var scheduled = (await EventsAsync(Client, ns, "web-0")).First(e => JsonFields.Str(e, "reason") == "Scheduled");
-        Assert.Equal($"Successfully assigned {ns}/web-0 to {placed[0]}", JsonFields.Str(scheduled, "message"));
-        Assert.Equal("default-scheduler", JsonFields.Str(scheduled, "source", "component"));
+        var scheduled = (await EventsAsync(Client, ns, "web-0")).First(e => e.Str("reason") == "Scheduled");
+        Assert.Equal($"Successfully assigned {ns}/web-0 to {placed[0]}", scheduled.Str("message") ?? "");
+        Assert.Equal("default-scheduler", scheduled.Str("source", "component"));
     }
 
     [Fact]
@@ -71,18 +71,18 @@ public sealed class SchedulerTests(ControlPlaneCluster cluster) : IClassFixture<
         var ns = await NamespaceAsync(Client, "fit");
         await Client.CreateAsync(ApiResource.Pods, ns, Pod("big", cpu: "4", nodeSelector: Selector(group)));
 
-        var pending = await WaitPodAsync(Client, ns, "big", p => JsonFields.Str(JsonFields.Condition(p, "PodScheduled"), "reason") == "Unschedulable");
-        var condition = JsonFields.Condition(pending, "PodScheduled")!;
-        Assert.Equal("False", JsonFields.Str(condition, "status"));
-        Assert.Matches(@"^0/\d+ nodes are available: .*2 Insufficient cpu.*\.$", JsonFields.Str(condition, "message"));
+        var pending = await WaitPodAsync(Client, ns, "big", p => p.Condition("PodScheduled").Str("reason") == "Unschedulable");
+        var condition = pending.Condition("PodScheduled")!;
+        Assert.Equal("False", condition.Str("status"));
+        Assert.Matches(@"^0/\d+ nodes are available: .*2 Insufficient cpu.*\.$", condition.Str("message") ?? "");
         Assert.False(IsBound(pending));
-        await Eventually.HoldsAsync(async () => (await EventsAsync(Client, ns, "big")).Any(e => JsonFields.Str(e, "reason") == "FailedScheduling"),
+        await Eventually.HoldsAsync(async () => (await EventsAsync(Client, ns, "big")).Any(e => e.Str("reason") == "FailedScheduling"),
             TimeSpan.FromSeconds(10));
-        var failed = (await EventsAsync(Client, ns, "big")).First(e => JsonFields.Str(e, "reason") == "FailedScheduling");
-        Assert.Equal("Warning", JsonFields.Str(failed, "type"));
-        Assert.Equal("default-scheduler", JsonFields.Str(failed, "source", "component"));
-        Assert.Equal("Pod", JsonFields.Str(failed, "involvedObject", "kind"));
-        Assert.Contains("Insufficient cpu", JsonFields.Str(failed, "message"));
+        var failed = (await EventsAsync(Client, ns, "big")).First(e => e.Str("reason") == "FailedScheduling");
+        Assert.Equal("Warning", failed.Str("type"));
+        Assert.Equal("default-scheduler", failed.Str("source", "component"));
+        Assert.Equal("Pod", failed.Str("involvedObject", "kind"));
+        Assert.Contains("Insufficient cpu", failed.Str("message") ?? "");
 
         await using var big = await SimulatedNodes.StartAsync(Client, 1, Group(group, cpu: "16", prefix: group + "-big"));
         var bound = await WaitPodAsync(Client, ns, "big", IsBound);
@@ -110,8 +110,8 @@ public sealed class SchedulerTests(ControlPlaneCluster cluster) : IClassFixture<
         for (var i = 0; i < 3; i++)
             Assert.StartsWith(group + "-ssd-", NodeOf(await WaitPodAsync(Client, ns, $"fast-{i}", IsBound)));
         Assert.StartsWith(group + "-hdd-", NodeOf(await WaitPodAsync(Client, ns, "affine", IsBound)));
-        var stuck = await WaitPodAsync(Client, ns, "nowhere", p => JsonFields.Condition(p, "PodScheduled") is not null);
-        Assert.Contains("node(s) didn't match Pod's node affinity/selector", JsonFields.Str(JsonFields.Condition(stuck, "PodScheduled"), "message"));
+        var stuck = await WaitPodAsync(Client, ns, "nowhere", p => p.Condition("PodScheduled") is not null);
+        Assert.Contains("node(s) didn't match Pod's node affinity/selector", stuck.Condition("PodScheduled").Str("message") ?? "");
     }
 
     [Fact]
@@ -154,8 +154,8 @@ public sealed class SchedulerTests(ControlPlaneCluster cluster) : IClassFixture<
 
         var only = Pod("only", nodeSelector: Selector(group, ("kubernetes.io/hostname", $"{group}-0")));
         await Client.CreateAsync(ApiResource.Pods, ns, only);
-        var stuck = await WaitPodAsync(Client, ns, "only", p => JsonFields.Condition(p, "PodScheduled") is not null);
-        Assert.Contains("1 node(s) were unschedulable", JsonFields.Str(JsonFields.Condition(stuck, "PodScheduled"), "message"));
+        var stuck = await WaitPodAsync(Client, ns, "only", p => p.Condition("PodScheduled") is not null);
+        Assert.Contains("1 node(s) were unschedulable", stuck.Condition("PodScheduled").Str("message") ?? "");
         var uncordon = await kubectl.RunAsync(context, "uncordon", $"{group}-0");
         Assert.True(uncordon.Succeeded, uncordon.ToString());
         Assert.Equal($"{group}-0", NodeOf(await WaitPodAsync(Client, ns, "only", IsBound)));

@@ -85,28 +85,11 @@ public sealed class CronJobStrategy : ResourceStrategy
         var schedule = spec.Str("schedule");
         if (string.IsNullOrWhiteSpace(schedule))
             errors.Required(path.Child("schedule"), "");
-        else if (!IsValidSchedule(schedule))
-            errors.Invalid(path.Child("schedule"), schedule, "unparseable schedule");
+        else if (Orchestrator.Api.Validation.CronScheduleRule.Validate(schedule) is { } scheduleError)
+            errors.Invalid(path.Child("schedule"), schedule, scheduleError);
         var policy = spec.Str("concurrencyPolicy");
         if (policy is not null && !ConcurrencyPolicies.Contains(policy))
             errors.NotSupported(path.Child("concurrencyPolicy"), policy, ConcurrencyPolicies);
         JobStrategy.ValidateJobSpec(spec.Obj("jobTemplate", "spec"), path.Child("jobTemplate", "spec"), errors, selectorRequired: false);
-    }
-
-    private static bool IsValidSchedule(string schedule)
-    {
-        var text = schedule.Trim();
-        if (text.StartsWith('@'))
-            return text is "@yearly" or "@annually" or "@monthly" or "@weekly" or "@daily" or "@midnight" or "@hourly" or "@every_minute" or "@every_second";
-        try
-        {
-            Cronos.CronExpression.Parse(text, text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6
-                ? Cronos.CronFormat.IncludeSeconds : Cronos.CronFormat.Standard);
-            return true;
-        }
-        catch (Cronos.CronFormatException)
-        {
-            return false;
-        }
     }
 }
