@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Json.Schema;
 using Orchestrator.Api.Errors;
 
 namespace Orchestrator.Api.CustomResources;
@@ -9,276 +10,36 @@ namespace Orchestrator.Api.CustomResources;
 /// messages apiextensions-apiserver reports (kube-openapi's messages, "spec.x in body ..." included).
 /// </summary>
 /// <remarks>
-/// A walker of its own rather than JsonSchema.Net: CRD schemas are OpenAPI 3.0 (draft-4 style boolean
-/// exclusiveMinimum, nullable, x-kubernetes-int-or-string), which JSON Schema 2020-12 reads differently,
-/// and every error needs kube's type, bad value and wording, which the keyword's own values give
-/// directly here but would have to be re-derived from a library's evaluation path after the fact.
+/// JsonSchema.Net evaluates the JSON-schema keywords on the translation in <see cref="CrdJsonSchema"/>
+/// (built once per schema); this file only turns its results into kube's FieldErrors, in document
+/// order. x-kubernetes-list-type (set/map uniqueness) is a Kubernetes extension, not a JSON-schema
+/// keyword (uniqueItems cannot express map keys), so it stays a walk of its own, like defaulting and pruning.
 /// </remarks>
 public sealed partial class StructuralSchema
 {
-    // kube's root fields are checked by the generic metadata validation, never by the CRD schema.
-    private static readonly string[] RootSystemFields = ["apiVersion", "kind", "metadata"];
-
     /// <summary>Adds one error per failing field of <paramref name="obj"/>; apiVersion, kind and metadata are skipped.</summary>
     public void Validate(JsonObject obj, FieldErrorList errors)
     {
         ArgumentNullException.ThrowIfNull(obj);
         ArgumentNullException.ThrowIfNull(errors);
-        foreach (string name in Required)
-        {
-            if (!RootSystemFields.Contains(name) && !obj.ContainsKey(name))
-            {
-                errors.Required(FieldPath.Root(name));
-            }
-        }
-
-        foreach ((string name, JsonNode? value) in obj)
-        {
-            if (!RootSystemFields.Contains(name) && Child(name) is { } schema)
-            {
-                schema.ValidateValue(value, FieldPath.Root(name), errors);
-            }
-        }
+        Evaluate(_asObject.Value, obj, at: null, errors);
     }
 
     /// <summary>Validates a schema's own default value, errors reported under <paramref name="path"/>.</summary>
-    internal void ValidateDefault(JsonNode value, FieldPath path, FieldErrorList errors) => ValidateValue(value, path, errors);
+    internal void ValidateDefault(JsonNode value, FieldPath path, FieldErrorList errors) => Evaluate(_asValue.Value, value, path, errors);
 
-    private void ValidateValue(JsonNode? value, FieldPath path, FieldErrorList errors)
+    private void Evaluate(CrdJsonSchema compiled, JsonNode instance, FieldPath? at, FieldErrorList errors)
     {
-        if (value is null)
+        EvaluationResults results;
+        using (JsonDocument document = JsonDocument.Parse(instance.ToJsonString()))
         {
-            // null is a value of no type: allowed only where the schema says nullable (or says nothing).
-            if (!Nullable && (Type is not null || IntOrString))
-            {
-                TypeError(path, value, errors);
-            }
-
-            return;
+            results = compiled.Schema.Evaluate(document.RootElement, compiled.Options());
         }
 
-        if (!HasExpectedType(value))
-        {
-            TypeError(path, value, errors);
-            return;
-        }
-
-        ValidateEnum(value, path, errors);
-        switch (value)
-        {
-            case JsonObject obj:
-                ValidateObject(obj, path, errors);
-                break;
-            case JsonArray array:
-                ValidateArray(array, path, errors);
-                break;
-            case JsonValue scalar when scalar.GetValueKind() == JsonValueKind.String:
-                ValidateString(scalar.GetValue<string>(), path, errors);
-                break;
-            case JsonValue scalar when scalar.GetValueKind() == JsonValueKind.Number:
-                ValidateNumber(scalar, path, errors);
-                break;
-        }
-
-        ValidateBranches(value, path, errors);
-    }
-
-    private bool HasExpectedType(JsonNode value)
-    {
-        string actual = JsonNumbers.TypeName(value);
-        if (IntOrString)
-        {
-            return actual is "integer" or "string";
-        }
-
-        return Type switch
-        {
-            null => true,
-            "number" => actual is "number" or "integer",
-            _ => actual == Type,
-        };
-    }
-
-    private void TypeError(FieldPath path, JsonNode? value, FieldErrorList errors)
-    {
-        // kube-openapi names the value's type, not the value: "must be of type integer: \"string\"".
-        string expected = IntOrString ? "integer,string" : Type ?? "";
-        string actual = JsonNumbers.TypeName(value);
-        errors.Invalid(path, actual, $"{path} in body must be of type {expected}: {FieldError.Quote(actual)}");
-    }
-
-    private void ValidateEnum(JsonNode value, FieldPath path, FieldErrorList errors)
-    {
-        if (Enum.IsEmpty || Enum.Any(allowed => JsonNode.DeepEquals(allowed, value)))
-        {
-            return;
-        }
-
-        // kube lists string values bare and anything else as JSON.
-        IEnumerable<string> supported = Enum.Select(v => v is JsonValue s && s.GetValueKind() == JsonValueKind.String
-            ? s.GetValue<string>()
-            : v?.ToJsonString() ?? "null");
-        errors.NotSupported(path, Reported(value), supported);
-    }
-
-    private void ValidateObject(JsonObject obj, FieldPath path, FieldErrorList errors)
-    {
-        if (MaxProperties is { } max && obj.Count > max)
-        {
-            errors.TooMany(path, obj.Count, (int)max);
-        }
-
-        if (MinProperties is { } min && obj.Count < min)
-        {
-            errors.Invalid(path, obj.Count, $"{path} in body should have at least {min} properties");
-        }
-
-        foreach (string name in Required)
-        {
-            if (!obj.ContainsKey(name))
-            {
-                errors.Required(path.Child(name));
-            }
-        }
-
-        foreach ((string name, JsonNode? child) in obj)
-        {
-            if (Child(name) is { } schema)
-            {
-                schema.ValidateValue(child, FieldOf(path, name), errors);
-            }
-        }
-    }
-
-    private void ValidateArray(JsonArray array, FieldPath path, FieldErrorList errors)
-    {
-        if (MaxItems is { } max && array.Count > max)
-        {
-            errors.TooMany(path, array.Count, (int)max);
-        }
-
-        if (MinItems is { } min && array.Count < min)
-        {
-            errors.Invalid(path, array.Count, $"{path} in body should have at least {min} items");
-        }
-
-        for (int i = 0; i < array.Count; i++)
-        {
-            Items?.ValidateValue(array[i], path.Index(i), errors);
-        }
-
-        ValidateListType(array, path, errors);
-    }
-
-    /// <summary>Sets and maps may not repeat an element or a key, as apiextensions' listtype validation says.</summary>
-    private void ValidateListType(JsonArray array, FieldPath path, FieldErrorList errors)
-    {
-        Func<JsonNode?, string>? identity = ListType switch
-        {
-            "set" => node => node?.ToJsonString() ?? "null",
-            "map" when !ListMapKeys.IsEmpty => node => string.Join("\u0000", ListMapKeys.Select(k => node?[k]?.ToJsonString() ?? "null")),
-            _ => null,
-        };
-        if (identity is null)
-        {
-            return;
-        }
-
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (int i = 0; i < array.Count; i++)
-        {
-            if (!seen.Add(identity(array[i])))
-            {
-                errors.Duplicate(path.Index(i), Reported(array[i]));
-            }
-        }
-    }
-
-    private void ValidateString(string text, FieldPath path, FieldErrorList errors)
-    {
-        // Lengths count Unicode code points, as Go's utf8.RuneCountInString.
-        long length = text.EnumerateRunes().LongCount();
-        if (MaxLength is { } max && length > max)
-        {
-            errors.TooLong(path, (int)max);
-        }
-
-        if (MinLength is { } min && length < min)
-        {
-            errors.Invalid(path, text, $"{path} in body should be at least {min} chars long");
-        }
-
-        if (PatternRegex is { } regex && !regex.IsMatch(text))
-        {
-            errors.Invalid(path, text, $"{path} in body should match '{Pattern}'");
-        }
-
-        if (Format is not null && !IntOrString && !SchemaFormats.IsValid(Format, text))
-        {
-            errors.Invalid(path, text, $"{path} in body must be of type {Format}: {FieldError.Quote(text)}");
-        }
-    }
-
-    private void ValidateNumber(JsonValue number, FieldPath path, FieldErrorList errors)
-    {
-        if (JsonNumbers.Decimal(number) is not { } n)
-        {
-            return;
-        }
-
-        object reported = Reported(number);
-        if (Minimum is { } min && (ExclusiveMinimum ? n <= min : n < min))
-        {
-            string relation = ExclusiveMinimum ? "greater than" : "greater than or equal to";
-            errors.Invalid(path, reported, $"{path} in body should be {relation} {JsonNumbers.Format(min)}");
-        }
-
-        if (Maximum is { } max && (ExclusiveMaximum ? n >= max : n > max))
-        {
-            string relation = ExclusiveMaximum ? "less than" : "less than or equal to";
-            errors.Invalid(path, reported, $"{path} in body should be {relation} {JsonNumbers.Format(max)}");
-        }
-
-        if (MultipleOf is { } factor && factor != 0 && n % factor != 0)
-        {
-            errors.Invalid(path, reported, $"{path} in body should be a multiple of {JsonNumbers.Format(factor)}");
-        }
-
-        if (Format is "int32" && (n < int.MinValue || n > int.MaxValue))
-        {
-            errors.Invalid(path, reported, $"{path} in body must be of type int32: {FieldError.Quote(number.ToJsonString())}");
-        }
-    }
-
-    /// <summary>allOf/anyOf/oneOf/not constrain values further; their errors read as kube-openapi's.</summary>
-    private void ValidateBranches(JsonNode value, FieldPath path, FieldErrorList errors)
-    {
-        foreach (StructuralSchema branch in AllOf)
-        {
-            branch.ValidateValue(value, path, errors);
-        }
-
-        if (!AnyOf.IsEmpty && !AnyOf.Any(b => b.Accepts(value, path)))
-        {
-            errors.Invalid(path, Reported(value), $"{path} in body must validate at least one schema (anyOf)");
-        }
-
-        if (!OneOf.IsEmpty && OneOf.Count(b => b.Accepts(value, path)) != 1)
-        {
-            errors.Invalid(path, Reported(value), $"{path} in body must validate one and only one schema (oneOf)");
-        }
-
-        if (Not is not null && Not.Accepts(value, path))
-        {
-            errors.Invalid(path, Reported(value), $"{path} in body must not validate the schema (not)");
-        }
-    }
-
-    private bool Accepts(JsonNode value, FieldPath path)
-    {
-        var scratch = new FieldErrorList();
-        ValidateValue(value, path, scratch);
-        return scratch.IsEmpty;
+        var report = new Report(instance, at);
+        report.AddResults(compiled, results);
+        report.AddListDuplicates(this, instance, "", isRoot: at is null);
+        report.CopyTo(errors);
     }
 
     /// <summary>A map entry reads as a field ("spec.labels.app"), as kube-openapi names it.</summary>
@@ -294,4 +55,306 @@ public sealed partial class StructuralSchema
         null => "null",
         _ => value,
     };
+
+    /// <summary>The errors of one validation call, gathered out of order and emitted in document order.</summary>
+    /// <remarks>Mutable, owned by one call.</remarks>
+    private sealed class Report
+    {
+        private readonly Dictionary<string, Place> _places = new(StringComparer.Ordinal);
+        private readonly FieldErrorList _found = new();
+        private readonly List<(int Order, int Node, int Rank, int Index)> _keys = [];
+
+        public Report(JsonNode instance, FieldPath? at) => Index(instance, "", at);
+
+        /// <summary>Where an instance location is: its place in document order, kube field path and value.</summary>
+        private readonly record struct Place(int Order, FieldPath? Path, JsonNode? Value);
+
+        public void CopyTo(FieldErrorList errors) =>
+            errors.AddRange(_keys.OrderBy(k => k.Order).ThenBy(k => k.Node).ThenBy(k => k.Rank).ThenBy(k => k.Index).Select(k => _found[k.Index]));
+
+        public void AddResults(CrdJsonSchema compiled, EvaluationResults results)
+        {
+            // The list output holds one result per (schema node, instance location); the root may come twice.
+            var entries = new Dictionary<(int Node, string Pointer), Entry>();
+            foreach (EvaluationResults result in (IEnumerable<EvaluationResults>)[results, .. results.Details ?? []])
+            {
+                if (compiled.NodeOf(result) is not { } node)
+                {
+                    continue;
+                }
+
+                string pointer = result.InstanceLocation.ToString();
+                if (!entries.TryGetValue((node.Id, pointer), out Entry? entry))
+                {
+                    entries[(node.Id, pointer)] = entry = new Entry(node, pointer);
+                }
+
+                entry.Valid &= result.IsValid;
+                foreach ((string keyword, string message) in result.Errors ?? new Dictionary<string, string>())
+                {
+                    entry.Errors.TryAdd(keyword, message);
+                }
+            }
+
+            // As kube-openapi: a value of the wrong type (or null) gets the type error alone, not one per
+            // keyword, and the allOf branches of its schema stay silent too.
+            var silenced = entries.Values
+                .Where(e => e.Errors.ContainsKey("type") || Locate(e.Pointer).Value is null)
+                .Select(e => (e.Node.Id, e.Pointer))
+                .ToHashSet();
+            foreach (Entry entry in entries.Values)
+            {
+                if (entry.Node.InAlternative || SilencedByAllOfParent(entry.Node, entry.Pointer, silenced))
+                {
+                    continue;
+                }
+
+                Place place = Locate(entry.Pointer);
+                if (entry.Errors.ContainsKey("type"))
+                {
+                    TypeError(entry.Node, place);
+                    continue;
+                }
+
+                if (silenced.Contains((entry.Node.Id, entry.Pointer)))
+                {
+                    continue;
+                }
+
+                foreach (string keyword in entry.Errors.Keys)
+                {
+                    Keyword(entry.Node, keyword, entry.Errors[keyword], place);
+                }
+
+                if (!entry.Valid)
+                {
+                    Alternatives(entry, place, entries);
+                }
+            }
+        }
+
+        /// <summary>x-kubernetes-list-type set/map: no element, or no key tuple, twice (apiextensions' listtype validation).</summary>
+        public void AddListDuplicates(StructuralSchema schema, JsonNode? value, string pointer, bool isRoot)
+        {
+            switch (value)
+            {
+                case JsonObject obj when isRoot || (!schema.IntOrString && schema.Type is null or "object"):
+                    foreach ((string name, JsonNode? child) in obj)
+                    {
+                        if (!(isRoot && CrdJsonSchema.RootSystemFields.Contains(name)) && schema.Child(name) is { } childSchema)
+                        {
+                            AddListDuplicates(childSchema, child, pointer + "/" + Escape(name), isRoot: false);
+                        }
+                    }
+
+                    break;
+                case JsonArray array when !schema.IntOrString && schema.Type is null or "array":
+                    Duplicates(schema, array, pointer);
+                    for (int i = 0; i < array.Count && schema.Items is not null; i++)
+                    {
+                        AddListDuplicates(schema.Items, array[i], pointer + "/" + i, isRoot: false);
+                    }
+
+                    break;
+            }
+        }
+
+        private void Duplicates(StructuralSchema schema, JsonArray array, string pointer)
+        {
+            Func<JsonNode?, string>? identity = schema.ListType switch
+            {
+                "set" => node => node?.ToJsonString() ?? "null",
+                "map" when !schema.ListMapKeys.IsEmpty => node => string.Join("\u0000", schema.ListMapKeys.Select(k => node?[k]?.ToJsonString() ?? "null")),
+                _ => null,
+            };
+            if (identity is null)
+            {
+                return;
+            }
+
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (int i = 0; i < array.Count; i++)
+            {
+                if (!seen.Add(identity(array[i])) && Locate(pointer + "/" + i) is { Path: { } path } place)
+                {
+                    // After every schema error at the element itself.
+                    Emit(place.Order, int.MaxValue, 0, found => found.Duplicate(path, Reported(array[i])));
+                }
+            }
+        }
+
+        private static bool SilencedByAllOfParent(CrdJsonSchema.Node node, string pointer, HashSet<(int, string)> silenced)
+        {
+            for (CrdJsonSchema.Node? parent = node.AllOfParent; parent is not null; parent = parent.AllOfParent)
+            {
+                if (silenced.Contains((parent.Id, pointer)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private void TypeError(CrdJsonSchema.Node node, Place place)
+        {
+            if (place.Path is not { } path)
+            {
+                return;
+            }
+
+            // kube-openapi names the value's type, not the value: "must be of type integer: \"string\"".
+            string expected = node.Schema.IntOrString ? "integer,string" : node.Schema.Type ?? "";
+            string actual = JsonNumbers.TypeName(place.Value);
+            Emit(place.Order, node.Id, 0, found => found.Invalid(path, actual, $"{path} in body must be of type {expected}: {FieldError.Quote(actual)}"));
+        }
+
+        private void Keyword(CrdJsonSchema.Node node, string keyword, string message, Place place)
+        {
+            StructuralSchema s = node.Schema;
+            if (keyword == "required")
+            {
+                foreach (string name in s.Required.Where(n => place.Value is JsonObject obj && !obj.ContainsKey(n)))
+                {
+                    if (!(node.IsRoot && CrdJsonSchema.RootSystemFields.Contains(name)))
+                    {
+                        FieldPath missing = place.Path is { } parent ? parent.Child(name) : FieldPath.Root(name);
+                        Emit(place.Order, node.Id, Rank(keyword), found => found.Required(missing));
+                    }
+                }
+
+                return;
+            }
+
+            if (place.Path is not { } path)
+            {
+                return;
+            }
+
+            JsonNode? value = place.Value;
+            int count = value switch { JsonObject o => o.Count, JsonArray a => a.Count, _ => 0 };
+            string text = value is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : value?.ToJsonString() ?? "null";
+            object reported = Reported(value);
+            Action<FieldErrorList> add = keyword switch
+            {
+                "enum" => found => found.NotSupported(path, reported, s.Enum.Select(e => e is JsonValue sv && sv.GetValueKind() == JsonValueKind.String
+                    ? sv.GetValue<string>()
+                    : e?.ToJsonString() ?? "null")), // kube lists string values bare and anything else as JSON
+                "maxProperties" => found => found.TooMany(path, count, (int)s.MaxProperties!.Value),
+                "minProperties" => found => found.Invalid(path, count, $"{path} in body should have at least {s.MinProperties} properties"),
+                "maxItems" => found => found.TooMany(path, count, (int)s.MaxItems!.Value),
+                "minItems" => found => found.Invalid(path, count, $"{path} in body should have at least {s.MinItems} items"),
+                // kube-openapi's DuplicateItems carries no value.
+                "uniqueItems" => found => found.Invalid(path, "", $"{path} in body shouldn't contain duplicates"),
+                "maxLength" => found => found.TooLong(path, (int)s.MaxLength!.Value),
+                "minLength" => found => found.Invalid(path, text, $"{path} in body should be at least {s.MinLength} chars long"),
+                "pattern" => found => found.Invalid(path, text, $"{path} in body should match '{s.Pattern}'"),
+                "format" => found => found.Invalid(path, reported, $"{path} in body must be of type {s.Format}: {FieldError.Quote(text)}"),
+                "minimum" => found => found.Invalid(path, reported, $"{path} in body should be greater than or equal to {JsonNumbers.Format(s.Minimum!.Value)}"),
+                "exclusiveMinimum" => found => found.Invalid(path, reported, $"{path} in body should be greater than {JsonNumbers.Format(s.Minimum!.Value)}"),
+                "maximum" => found => found.Invalid(path, reported, $"{path} in body should be less than or equal to {JsonNumbers.Format(s.Maximum!.Value)}"),
+                "exclusiveMaximum" => found => found.Invalid(path, reported, $"{path} in body should be less than {JsonNumbers.Format(s.Maximum!.Value)}"),
+                "multipleOf" => found => found.Invalid(path, reported, $"{path} in body should be a multiple of {JsonNumbers.Format(s.MultipleOf!.Value)}"),
+                // Not expected from our translation; never let a failure pass silently.
+                _ => found => found.Invalid(path, reported, $"{path} in body is invalid: {keyword}: {message}"),
+            };
+            Emit(place.Order, node.Id, Rank(keyword), add);
+        }
+
+        /// <summary>anyOf/oneOf/not fail as a whole, their branches' own errors unreported (kube-openapi's wording).</summary>
+        private void Alternatives(Entry entry, Place place, Dictionary<(int Node, string Pointer), Entry> entries)
+        {
+            if (place.Path is not { } path)
+            {
+                return;
+            }
+
+            bool Passed(CrdJsonSchema.Node branch) => entries.TryGetValue((branch.Id, entry.Pointer), out Entry? e) && e.Valid;
+            object reported = Reported(place.Value);
+            CrdJsonSchema.Node node = entry.Node;
+            if (!node.AnyOf.IsEmpty && !node.AnyOf.Any(Passed))
+            {
+                Emit(place.Order, node.Id, 20, found => found.Invalid(path, reported, $"{path} in body must validate at least one schema (anyOf)"));
+            }
+
+            if (!node.OneOf.IsEmpty && node.OneOf.Count(Passed) != 1)
+            {
+                Emit(place.Order, node.Id, 21, found => found.Invalid(path, reported, $"{path} in body must validate one and only one schema (oneOf)"));
+            }
+
+            if (node.Not is { } not && Passed(not))
+            {
+                Emit(place.Order, node.Id, 22, found => found.Invalid(path, reported, $"{path} in body must not validate the schema (not)"));
+            }
+        }
+
+        /// <summary>The order kube-openapi's validators report in for one value.</summary>
+        private static int Rank(string keyword) => keyword switch
+        {
+            "enum" => 1,
+            "maxProperties" => 2,
+            "minProperties" => 3,
+            "required" => 4,
+            "maxItems" => 5,
+            "minItems" => 6,
+            "uniqueItems" => 7,
+            "maxLength" => 8,
+            "minLength" => 9,
+            "pattern" => 10,
+            "minimum" or "exclusiveMinimum" => 11,
+            "maximum" or "exclusiveMaximum" => 12,
+            "multipleOf" => 13,
+            "format" => 14,
+            _ => 15,
+        };
+
+        private void Emit(int order, int node, int rank, Action<FieldErrorList> add)
+        {
+            int before = _found.Count;
+            add(_found);
+            for (int i = before; i < _found.Count; i++)
+            {
+                _keys.Add((order, node, rank, i));
+            }
+        }
+
+        private Place Locate(string pointer) => _places.TryGetValue(pointer, out Place place) ? place : new Place(int.MaxValue, null, null);
+
+        /// <summary>Numbers every location of the instance in document order, with its kube field path.</summary>
+        private void Index(JsonNode? node, string pointer, FieldPath? path)
+        {
+            _places[pointer] = new Place(_places.Count, path, node);
+            switch (node)
+            {
+                case JsonObject obj:
+                    foreach ((string name, JsonNode? child) in obj)
+                    {
+                        Index(child, pointer + "/" + Escape(name), path is null ? FieldPath.Root(name) : FieldOf(path, name));
+                    }
+
+                    break;
+                case JsonArray array:
+                    for (int i = 0; i < array.Count; i++)
+                    {
+                        Index(array[i], pointer + "/" + i, path?.Index(i));
+                    }
+
+                    break;
+            }
+        }
+
+        // RFC 6901, as JsonSchema.Net writes instance locations.
+        private static string Escape(string name) => name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+
+        private sealed class Entry(CrdJsonSchema.Node node, string pointer)
+        {
+            public CrdJsonSchema.Node Node { get; } = node;
+
+            public string Pointer { get; } = pointer;
+
+            public bool Valid { get; set; } = true;
+
+            public Dictionary<string, string> Errors { get; } = new(StringComparer.Ordinal);
+        }
+    }
 }

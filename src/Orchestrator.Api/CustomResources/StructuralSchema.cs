@@ -14,7 +14,17 @@ namespace Orchestrator.Api.CustomResources;
 /// <remarks>Immutable after <see cref="Parse"/>: safe to share between requests and threads.</remarks>
 public sealed partial class StructuralSchema
 {
-    private StructuralSchema(JsonObject source) => Source = source;
+    // The JSON Schema translations JsonSchema.Net evaluates, built on first use and then reused
+    // for every object: one as a whole custom resource (Validate), one as a value (ValidateDefault).
+    private readonly Lazy<CrdJsonSchema> _asObject;
+    private readonly Lazy<CrdJsonSchema> _asValue;
+
+    private StructuralSchema(JsonObject source)
+    {
+        Source = source;
+        _asObject = new Lazy<CrdJsonSchema>(() => new CrdJsonSchema(this, root: true));
+        _asValue = new Lazy<CrdJsonSchema>(() => new CrdJsonSchema(this, root: false));
+    }
 
     /// <summary>The schema as written in the CRD (a private deep copy), for OpenAPI documents.</summary>
     public JsonObject Source { get; }
@@ -81,6 +91,8 @@ public sealed partial class StructuralSchema
     public long? MaxLength { get; private init; }
 
     public long? MinItems { get; private init; }
+
+    public bool UniqueItems { get; private init; }
 
     public long? MaxItems { get; private init; }
 
@@ -165,6 +177,7 @@ public sealed partial class StructuralSchema
             MinLength = Integer(source, "minLength"),
             MaxLength = Integer(source, "maxLength"),
             MinItems = Integer(source, "minItems"),
+            UniqueItems = Flag(source, "uniqueItems"),
             MaxItems = Integer(source, "maxItems"),
             MinProperties = Integer(source, "minProperties"),
             MaxProperties = Integer(source, "maxProperties"),
