@@ -65,9 +65,13 @@ public sealed partial class CustomResourceKubectlTests(ClusterFixture fixture) :
         await EstablishedAsync(replica);
         var reader = Other(replica);
 
-        // The printer columns (served as a Table by the API server).
-        await HoldsAsync(reader, ["-n", ns, "get", "db"], output => Regex.IsMatch(FirstLine(output), @"^NAME\s+SIZE\s+VERSION\s+REPLICAS\s+AGE\s*$"),
-            "kubectl get db prints NAME SIZE VERSION REPLICAS AGE");
+        // The printer columns (served as a Table by the API server). A CRD update reaches each replica's handler on its own
+        // time, as in kube-apiserver; until then the old schema would prune spec.replicas, so every replica is waited for.
+        for (var each = 1; each <= 3; each++)
+        {
+            await HoldsAsync(each, ["-n", ns, "get", "db"], output => Regex.IsMatch(FirstLine(output), @"^NAME\s+SIZE\s+VERSION\s+REPLICAS\s+AGE\s*$"),
+                $"kubectl get db on replica-{each} prints NAME SIZE VERSION REPLICAS AGE");
+        }
 
         Assert.Contains("database.example.com/my-db patched",
             await fixture.OkAsync(replica, "-n", ns, "patch", "db", "my-db", "--type=merge", "-p", """{"spec":{"replicas":3}}"""));
