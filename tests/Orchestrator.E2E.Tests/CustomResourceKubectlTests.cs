@@ -26,7 +26,7 @@ public sealed partial class CustomResourceKubectlTests(ClusterFixture fixture) :
     public async Task DatabaseCrdFromSimpleToStrictToDeleted(int replica)
     {
         // A case that failed half way leaves the CRD behind; each case starts without it.
-        await fixture.OkAsync(replica, "delete", "crd", CrdName, "--ignore-not-found", "--timeout=60s");
+        await DeleteDefinitionAsync(replica, "--ignore-not-found");
         var ns = await fixture.NamespaceAsync(replica);
 
         await SimpleDefinitionAndAnObjectAsync(replica, ns);
@@ -65,9 +65,13 @@ public sealed partial class CustomResourceKubectlTests(ClusterFixture fixture) :
         await EstablishedAsync(replica);
         var reader = Other(replica);
 
-        // The printer columns (served as a Table by the API server).
-        await HoldsAsync(reader, ["-n", ns, "get", "db"], output => Regex.IsMatch(FirstLine(output), @"^NAME\s+SIZE\s+VERSION\s+REPLICAS\s+AGE\s*$"),
-            "kubectl get db prints NAME SIZE VERSION REPLICAS AGE");
+        // The printer columns (served as a Table by the API server). A CRD update reaches each replica's handler on its own
+        // time, as in kube-apiserver; until then the old schema would prune spec.replicas, so every replica is waited for.
+        for (var each = 1; each <= 3; each++)
+        {
+            await HoldsAsync(each, ["-n", ns, "get", "db"], output => Regex.IsMatch(FirstLine(output), @"^NAME\s+SIZE\s+VERSION\s+REPLICAS\s+AGE\s*$"),
+                $"kubectl get db on replica-{each} prints NAME SIZE VERSION REPLICAS AGE");
+        }
 
         Assert.Contains("database.example.com/my-db patched",
             await fixture.OkAsync(replica, "-n", ns, "patch", "db", "my-db", "--type=merge", "-p", """{"spec":{"replicas":3}}"""));
@@ -152,9 +156,7 @@ public sealed partial class CustomResourceKubectlTests(ClusterFixture fixture) :
         Assert.Matches(@"(?m)^leftover\s", await fixture.OkAsync(reader, "-n", ns, "get", "db"));
 
         // kubectl waits for the CRD to be gone, which happens once its objects are.
-        var deleted = await fixture.Kubectl.RunAsync(fixture.Context(replica), ["delete", "crd", CrdName, "--timeout=60s"], timeout: TimeSpan.FromSeconds(90));
-        Assert.True(deleted.Succeeded, $"kubectl delete crd: {deleted}");
-        Assert.Contains($"customresourcedefinition.apiextensions.k8s.io \"{CrdName}\" deleted", deleted.Output);
+        Assert.Contains($"customresourcedefinition.apiextensions.k8s.io \"{CrdName}\" deleted", await DeleteDefinitionAsync(replica));
 
         using (var client = fixture.Cluster.CreateHttpClient(fixture.Cluster.Replicas[reader - 1]))
         {
@@ -176,7 +178,16 @@ public sealed partial class CustomResourceKubectlTests(ClusterFixture fixture) :
         Assert.Contains($"No resources found in {ns} namespace.", empty.Error);
         Assert.Contains("Error from server (NotFound): databases.example.com \"leftover\" not found",
             await fixture.FailsAsync(replica, null, "-n", ns, "get", "db", "leftover"));
-        await fixture.OkAsync(replica, "delete", "crd", CrdName, "--timeout=60s");
+        await DeleteDefinitionAsync(replica);
+    }
+
+    /// <summary>kubectl delete crd, which waits (60 s at most) until the CRD is gone; its output.</summary>
+    private async Task<string> DeleteDefinitionAsync(int replica, params string[] options)
+    {
+        string[] args = ["delete", "crd", CrdName, "--timeout=60s", .. options];
+        var result = await fixture.Kubectl.RunAsync(fixture.Context(replica), args, timeout: TimeSpan.FromSeconds(90));
+        Assert.True(result.Succeeded, $"kubectl {string.Join(' ', args)} on replica-{replica}: {result}");
+        return result.Output;
     }
 
     /// <summary>kubectl wait for the Established condition, on the given replica.</summary>

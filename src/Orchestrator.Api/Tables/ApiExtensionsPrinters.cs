@@ -14,5 +14,5 @@ internal static class ApiExtensionsPrinters
         Cells);
 
     private static JsonArray Cells(JsonObject obj, DateTimeOffset now) =>
-        new(Fields.Name(obj), Fields.Time(obj, "metadata", "creationTimestamp") is { } created ? Json.Timestamp(created) : null);
+        new(obj.Name(), obj.Created() is { } created ? Json.Timestamp(created) : null);
 }

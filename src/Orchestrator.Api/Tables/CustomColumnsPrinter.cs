@@ -32,7 +32,7 @@ internal static class CustomColumnsPrinter
 
     private static JsonArray Cells(JsonObject obj, DateTimeOffset now, ImmutableArray<PrinterColumn> columns, JsonPathExpression?[] paths)
     {
-        var cells = new JsonArray(Fields.Name(obj));
+        var cells = new JsonArray(obj.Name());
         for (int i = 0; i < columns.Length; i++)
         {
             IReadOnlyList<JsonNode?> found = paths[i]?.Evaluate(obj) ?? [];
@@ -49,11 +49,11 @@ internal static class CustomColumnsPrinter
         return type switch
         {
             "string" => JsonPathExpression.Print(value),
-            "integer" when kind == JsonValueKind.Number && Fields.IntOrNull(value) is { } n => n,
+            "integer" when kind == JsonValueKind.Number && value.Long() is { } n => n,
             "integer" when kind == JsonValueKind.Number => (long)double.Parse(value.ToJsonString(), CultureInfo.InvariantCulture),
             "number" when kind == JsonValueKind.Number => double.Parse(value.ToJsonString(), CultureInfo.InvariantCulture),
             "boolean" when kind is JsonValueKind.True or JsonValueKind.False => value.GetValue<bool>(),
-            "date" when kind == JsonValueKind.String => Fields.Time(value) is { } time ? HumanDuration.Since(time, now) : "<invalid>",
+            "date" when kind == JsonValueKind.String => value.Time() is { } time ? HumanDuration.Since(time, now) : "<invalid>",
             _ => null,
         };
     }

@@ -22,6 +22,7 @@ public sealed class CustomResourceStrategy : ResourceStrategy
         TracksGeneration = true;
         PatchSchema = version.PatchSchema;
         SupportsStrategicMerge = false;
+        ServesSeveralVersions = true;
     }
 
     /// <summary>Unknown fields are dropped, as apiextensions-apiserver prunes (they were reported or refused before).</summary>

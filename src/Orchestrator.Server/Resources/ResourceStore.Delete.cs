@@ -17,7 +17,7 @@ partial class ResourceStore
         var preconditionFailed = false;
         return ConflictRetry.RunAsync(async _ =>
         {
-            var current = await objects.GetAsync(key, local: false, token) ?? throw ApiException.NotFound(Resource.GroupResource, name);
+            var current = AsServed(await objects.GetAsync(key, local: false, token) ?? throw ApiException.NotFound(Resource.GroupResource, name));
             preconditionFailed = true;
             options.Preconditions?.Check(Resource.GroupResource, current);
             preconditionFailed = false;

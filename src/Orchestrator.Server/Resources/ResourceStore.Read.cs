@@ -9,10 +9,10 @@ partial class ResourceStore
 {
     /// <summary>The object, or 404. <paramref name="local"/>: this replica's copy will do (resourceVersion=0).</summary>
     public async Task<JsonObject> GetAsync(string? ns, string name, bool local, CancellationToken token) =>
-        await objects.GetAsync(Key(ns, name), local, token) ?? throw ApiException.NotFound(Resource.GroupResource, name);
+        await FindAsync(ns, name, local, token) ?? throw ApiException.NotFound(Resource.GroupResource, name);
 
-    public Task<JsonObject?> FindAsync(string? ns, string name, bool local, CancellationToken token) =>
-        objects.GetAsync(Key(ns, name), local, token);
+    public async Task<JsonObject?> FindAsync(string? ns, string name, bool local, CancellationToken token) =>
+        await objects.GetAsync(Key(ns, name), local, token) is { } found ? AsServed(found) : null;
 
     /// <summary>One page of objects as stored, for lists without selectors (no decode; see <see cref="StoredJson"/>).</summary>
     public Task<ListPage> ListStoredAsync(string? ns, ListOptions options, CancellationToken token) =>
@@ -41,7 +41,7 @@ partial class ResourceStore
                 startAfter = key;
                 if (!Matches(options, obj))
                     continue;
-                items.Add(obj);
+                items.Add(AsServed(obj));
                 if (options.Limit > 0 && items.Count == options.Limit)
                     return (items, revision, more || key != page[^1].Key ? key : null);
             }
@@ -65,7 +65,7 @@ partial class ResourceStore
     public (string Type, JsonObject Object)? Translate(ListOptions options, WatchEvent change)
     {
         var revision = change.Revision;
-        var current = ObjectStore.Decode(change.Value, revision);
+        var current = AsServed(ObjectStore.Decode(change.Value, revision));
         if (change.Type == WatchEventType.Delete)
             return Matches(options, current) ? ("DELETED", current) : null;
         var matchesNow = Matches(options, current);

@@ -188,7 +188,7 @@ partial class ResourceStore
         return ConflictRetry.RunAsync(async attempt =>
         {
             // The first read is linearizable; after a conflict this replica has at least what the leader refused on.
-            var current = await objects.GetAsync(key, local: attempt > 1, token);
+            var current = await objects.GetAsync(key, local: attempt > 1, token) is { } found ? AsServed(found) : null;
             if (current is null)
             {
                 // Made meanwhile (AlreadyExists) means: read again and update it instead.

@@ -42,6 +42,17 @@ public sealed partial class ResourceStore
 
     public string Prefix(string? ns) => ObjectStore.Prefix(Resource, ns);
 
+    /// <summary>Whether objects are given this resource's version on the way out (see <see cref="ResourceStrategy.ServesSeveralVersions"/>).</summary>
+    public bool ServesAsRequested => Strategy.ServesSeveralVersions;
+
+    /// <summary>The object as this resource's version serves it: conversion None changes only apiVersion.</summary>
+    private JsonObject AsServed(JsonObject obj)
+    {
+        if (ServesAsRequested)
+            obj["apiVersion"] = Resource.GroupVersion.ToString();
+        return obj;
+    }
+
     public static long Revision(JsonObject obj) => ParseRevision(obj.Str("metadata", "resourceVersion"), "resourceVersion");
 
     public static long ParseRevision(string? text, string what) =>

@@ -20,7 +20,15 @@ public sealed partial class ConformanceTests
             var body = target.Fixture.Make(ConformanceFixture.UniqueName(target), ns);
             body["kind"] = target.OtherKind;
             var (code, status, _) = await fixture.SendAsync(1, HttpMethod.Post, target.Collection(ns), body);
-            ConformanceFixture.AssertStatus(status, code, HttpStatusCode.BadRequest, "BadRequest", "wrong kind in the body");
+            if (target.Fixture.WrongKindIsInvalid)
+            {
+                ConformanceFixture.AssertStatus(status, code, HttpStatusCode.UnprocessableEntity, "Invalid", "wrong kind in the body");
+                Assert.Contains(status!["details"]?["causes"]?.AsArray() ?? [], c => (string?)c?["field"] == "kind");
+            }
+            else
+            {
+                ConformanceFixture.AssertStatus(status, code, HttpStatusCode.BadRequest, "BadRequest", "wrong kind in the body");
+            }
         });
 
         await checks.RunAsync("GET of an unknown name", async () =>

@@ -57,6 +57,13 @@ public sealed record KindFixture
 
     public DeletionExpectation Deletion { get; init; } = DeletionExpectation.Immediate;
 
+    /// <summary>
+    /// A body of another kind: built-in kinds fail decoding (kube-apiserver: 400 BadRequest "X in version "v1" cannot be
+    /// handled as a Y"); custom resources decode as unstructured and fail validation (422 Invalid, cause field "kind":
+    /// "Invalid value: "X": must be Y").
+    /// </summary>
+    public bool WrongKindIsInvalid { get; init; }
+
     /// <summary>Strategic merge patch is defined for built-in kinds only; custom resources answer 415.</summary>
     public bool StrategicMerge { get; init; } = true;
 }

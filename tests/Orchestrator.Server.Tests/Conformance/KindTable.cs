@@ -351,6 +351,7 @@ public static class KindTable
             Values = Strings("size-"),
             Status = new("/spec/count", JsonValue.Create(99), "/status/phase", [JsonValue.Create("One"), JsonValue.Create("Two")]),
             StrategicMerge = false,
+            WrongKindIsInvalid = true,
         },
     ];
 

@@ -14,7 +14,7 @@ partial class ResourceHandler
     {
         var options = ListOptionsOf(request);
         var rendering = Rendering.For(request.Context.Request);
-        if (!rendering.AsTable && !options.IsFiltered)
+        if (!rendering.AsTable && !options.IsFiltered && !request.Store.ServesAsRequested)
         {
             await ListStoredAsync(request, options);
             return;

@@ -59,8 +59,9 @@ partial class ResourceHandler
             {
                 foreach (var change in batch.Events)
                 {
-                    if (rendering.AsTable)
+                    if (rendering.AsTable || store.ServesAsRequested)
                     {
+                        // Rendered per watcher: a Table, or an object given the requested version.
                         if (store.Translate(options, change) is { } watchEvent)
                             await writer.WriteAsync(watchEvent.Type, watchEvent.Object, token, flush: false);
                     }

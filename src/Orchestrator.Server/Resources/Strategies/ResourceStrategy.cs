@@ -25,6 +25,12 @@ public class ResourceStrategy
     /// <summary>Strategic merge patch needs Go struct tags; custom resources answer it with 415, as kube does.</summary>
     public bool SupportsStrategicMerge { get; init; } = true;
 
+    /// <summary>
+    /// Whether one stored object is served in several versions (a CRD's, conversion None): reads then answer with the
+    /// requested apiVersion, so stored bytes cannot pass through as they are.
+    /// </summary>
+    public bool ServesSeveralVersions { get; init; }
+
     /// <summary>The rule names of this kind must follow (DNS-1123 subdomain for most).</summary>
     public virtual IReadOnlyList<string> CheckName(string name) => NameValidation.CheckDns1123Subdomain(name);
 
