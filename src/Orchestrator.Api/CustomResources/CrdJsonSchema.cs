@@ -1,9 +1,11 @@
+extern alias JsonEverything;
+
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Json.Schema;
+using JsonEverything::Json.Schema;
 
 namespace Orchestrator.Api.CustomResources;
 

@@ -1,6 +1,8 @@
+extern alias JsonEverything;
+
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Json.Schema;
+using JsonEverything::Json.Schema;
 
 namespace Orchestrator.Api.CustomResources;
 

@@ -1,6 +1,8 @@
+extern alias JsonEverything;
+
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Json.Schema;
+using JsonEverything::Json.Schema;
 using Orchestrator.Api.Errors;
 
 namespace Orchestrator.Api.CustomResources;
