@@ -27,6 +27,9 @@ public sealed partial class StructuralSchema
         Evaluate(_asObject.Value, obj, at: null, errors);
     }
 
+    /// <summary>The JSON Schema <see cref="Validate"/> evaluates, built on first use and kept.</summary>
+    internal CrdJsonSchema CompiledForObjects => _asObject.Value;
+
     /// <summary>Validates a schema's own default value, errors reported under <paramref name="path"/>.</summary>
     internal void ValidateDefault(JsonNode value, FieldPath path, FieldErrorList errors) => Evaluate(_asValue.Value, value, path, errors);
 
