@@ -98,7 +98,7 @@ internal sealed class CrdJsonSchema
             result["additionalProperties"] = Translate(map, inAlternative: false, allOfParent: null);
         }
 
-        string[] required = [.. schema.Required.Where(n => !RootSystemFields.Contains(n))];
+        string[] required = [.. schema.Required.Where(n => !RootSystemFields.Contains(n)).Distinct()];
         if (required.Length > 0)
         {
             result["required"] = new JsonArray([.. required.Select(n => (JsonNode)n)]);
@@ -137,7 +137,13 @@ internal sealed class CrdJsonSchema
 
         if (!s.Enum.IsEmpty)
         {
-            var values = new JsonArray([.. s.Enum.Select(v => v?.DeepClone())]);
+            // 2020-12 wants enum and required items unique; a CRD may repeat one, which changes nothing.
+            var values = new JsonArray();
+            foreach (JsonNode? value in s.Enum.Where((v, i) => !s.Enum.Take(i).Any(earlier => JsonNode.DeepEquals(earlier, v))))
+            {
+                values.Add(value?.DeepClone());
+            }
+
             if (s.Nullable && !s.Enum.Contains(null))
             {
                 values.Add(null);
@@ -150,7 +156,7 @@ internal sealed class CrdJsonSchema
         AddCount(o, "minProperties", s.MinProperties);
         if (!s.Required.IsEmpty)
         {
-            o["required"] = new JsonArray([.. s.Required.Select(n => (JsonNode)n)]);
+            o["required"] = new JsonArray([.. s.Required.Distinct().Select(n => (JsonNode)n)]);
         }
 
         if (!s.PropertyOrder.IsEmpty)

@@ -219,7 +219,7 @@ public sealed partial class StructuralSchema
             StructuralSchema s = node.Schema;
             if (keyword == "required")
             {
-                foreach (string name in s.Required.Where(n => place.Value is JsonObject obj && !obj.ContainsKey(n)))
+                foreach (string name in s.Required.Distinct().Where(n => place.Value is JsonObject obj && !obj.ContainsKey(n)))
                 {
                     if (!(node.IsRoot && CrdJsonSchema.RootSystemFields.Contains(name)))
                     {

@@ -157,4 +157,20 @@ public sealed class StructuralSchemaJsonSchemaTests
 
         Assert.Equal(["spec: Required value"], errors.Select(e => e.ToString()));
     }
+
+    [Fact]
+    public void Map_keys_with_pointer_characters_keep_their_field_path()
+    {
+        Assert.Equal(
+            ["m.a/b~c dé: Invalid value: \"\": m.a/b~c dé in body should be at least 1 chars long"],
+            Errors("{'m':{'type':'object','additionalProperties':{'type':'string','minLength':1}}}", "{'m':{'ok':'v','a/b~c dé':''}}"));
+    }
+
+    [Fact]
+    public void Repeated_enum_values_and_required_names_are_harmless()
+    {
+        Assert.Equal(
+            ["a: Unsupported value: \"z\": supported values: \"x\", \"x\"", "b.c: Required value"],
+            Errors("{'a':{'type':'string','enum':['x','x']},'b':{'type':'object','required':['c','c']}}", "{'a':'z','b':{}}"));
+    }
 }
