@@ -4,7 +4,6 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using JsonEverything::Json.Schema;
 
 namespace Orchestrator.Api.CustomResources;
@@ -48,15 +47,19 @@ internal sealed class CrdJsonSchema
     public CrdJsonSchema(StructuralSchema schema, bool root)
     {
         JsonObject translated = root ? TranslateRoot(schema) : Translate(schema, inAlternative: false, allOfParent: null);
+        // The dialect is given here, not as "$schema" (which would pick the stock 2020-12 handlers);
+        // a registry of our own keeps the nodes' $ids out of the library's global one.
         var options = new BuildOptions { SchemaRegistry = new SchemaRegistry(), Dialect = KubeDialect };
         Schema = JsonSchema.FromText(translated.ToJsonString(), options);
-        Translated = translated;
+        _translated = translated;
     }
+
+    private readonly JsonObject _translated;
 
     public JsonSchema Schema { get; }
 
-    /// <summary>The JSON Schema text as evaluated, for tests and debugging.</summary>
-    public JsonObject Translated { get; }
+    /// <summary>A copy of the JSON Schema as evaluated, for tests and debugging.</summary>
+    public JsonObject Translated => (JsonObject)_translated.DeepClone();
 
     /// <summary>Fresh per evaluation (options are cheap); the format registry is shared and thread-safe.</summary>
     public EvaluationOptions Options() => new()
