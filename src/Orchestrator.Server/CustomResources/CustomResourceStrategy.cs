@@ -25,6 +25,10 @@ public sealed class CustomResourceStrategy : ResourceStrategy
         ServesSeveralVersions = true;
     }
 
+    /// <summary>Custom resources are decoded without a type, so a foreign kind reaches validation: 422 on field kind, as kube's.</summary>
+    public override ApiException KindMismatch(ResourceDefinition resource, string kind) =>
+        ApiException.Invalid(resource.GroupKind, "", [new FieldError("kind", FieldErrorType.Invalid, kind, $"must be {resource.Kind}")]);
+
     /// <summary>Unknown fields are dropped, as apiextensions-apiserver prunes (they were reported or refused before).</summary>
     public override void Canonicalize(JsonObject obj) => version.Schema.Prune(obj);
 

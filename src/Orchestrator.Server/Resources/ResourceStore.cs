@@ -107,7 +107,7 @@ public sealed partial class ResourceStore
         if (!string.IsNullOrEmpty(apiVersion) && apiVersion != Resource.GroupVersion.ToString())
             throw ApiException.BadRequest($"the API version in the data ({apiVersion}) does not match the expected API version ({Resource.GroupVersion})");
         if (!string.IsNullOrEmpty(kind) && kind != Resource.Kind)
-            throw ApiException.BadRequest($"the kind in the data ({kind}) does not match the expected kind ({Resource.Kind})");
+            throw Strategy.KindMismatch(Resource, kind);
         var rest = obj.Where(p => p.Key is not "apiVersion" and not "kind").Select(p => (p.Key, p.Value)).ToList();
         obj.Clear();
         obj["apiVersion"] = Resource.GroupVersion.ToString();

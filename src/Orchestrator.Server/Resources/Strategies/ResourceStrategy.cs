@@ -41,6 +41,10 @@ public class ResourceStrategy
     public virtual IReadOnlyList<string> UnknownFields(Api.Registry.ResourceDefinition resource, JsonObject obj) =>
         Api.OpenApi.StrictFieldValidation.UnknownFields(resource, obj);
 
+    /// <summary>The answer to a body of another kind: a typed decoder's 400 for built-ins.</summary>
+    public virtual ApiException KindMismatch(Api.Registry.ResourceDefinition resource, string kind) =>
+        ApiException.BadRequest($"the kind in the data ({kind}) does not match the expected kind ({resource.Kind})");
+
     /// <summary>Puts what the client sent in stored form before anything else looks at it (quantities "1000m" as "1").</summary>
     public virtual void Canonicalize(JsonObject obj) => PodSpecRules.NormalizeQuantities(obj);
 
