@@ -90,8 +90,10 @@ public static class ReplicaHost
         builder.Services.AddSingleton<ApiDispatcher>();
         builder.Services.AddSingleton<ClientAuthentication>();
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<LocalApiClients>();
         builder.Services.AddHostedService<Bootstrap>();
         builder.Services.AddHostedService<ControlPlaneHost>();
+        builder.Services.AddHostedService<KubernetesServiceReconciler>();
 
         await using var app = builder.Build();
         app.UseOpenTelemetryPrometheusScrapingEndpoint(meterProvider, predicate: null, path: "/metrics", configureBranchedPipeline: null, optionsName: null);
