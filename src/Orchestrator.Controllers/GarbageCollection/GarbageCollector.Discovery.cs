@@ -12,7 +12,12 @@ namespace Orchestrator.Controllers.GarbageCollection;
 // as kube's GC resyncs its monitors from discovery.
 partial class GarbageCollector
 {
+    private static readonly ApiResource Crds = new("apiextensions.k8s.io", "v1", "customresourcedefinitions", false);
+
     private readonly ConcurrentDictionary<ApiResource, Informer> discovered = [];
+
+    // Released by CRD events: rediscover now rather than at the next period.
+    private readonly SemaphoreSlim crdChanged = new(0, 1);
 
     public override async Task RunAsync(ControllerContext context, CancellationToken token)
     {
@@ -36,19 +41,45 @@ partial class GarbageCollector
         return IsBuiltIn(resource) && resources.ContainsKey(resource.ToString()) ? context.Informers.For(resource) : null;
     }
 
+    /// <summary>
+    /// Rediscovers every refresh period, and at once when a CRD changes. The CRD informer is the collector's own and
+    /// never waited for: on a server without CRDs it only retries its LIST with backoff (at most every 30 s).
+    /// </summary>
     private async Task FollowDiscoveryAsync(ControllerContext context, CancellationToken token)
     {
         if (discovery is null)
             return;
+        await using var crds = new Informer(context.Client, Crds, null, (_, _) =>
+        {
+            if (crdChanged.CurrentCount == 0)
+                crdChanged.Release();
+            return ValueTask.CompletedTask;
+        });
+        crds.Start();
+        var force = false;
         while (!token.IsCancellationRequested)
         {
             try
             {
-                await discovery.RefreshIfStaleAsync(token).ConfigureAwait(false);
+                if (force)
+                    await discovery.RefreshAsync(token).ConfigureAwait(false);
+                else
+                    await discovery.RefreshIfStaleAsync(token).ConfigureAwait(false);
                 await SyncInformersAsync(context).ConfigureAwait(false);
-                await Task.Delay(discovery.RefreshPeriod, context.Clock, token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                Logger.LogWarning("{Controller}: rediscovery failed ({Message})", Name, e.Message);
+            }
+            try
+            {
+                force = await crdChanged.WaitAsync(discovery.RefreshPeriod, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
             {
                 return;
             }

@@ -31,12 +31,16 @@ public sealed class NamespaceController : QueueController
         QueueOwnKeys(context, ApiResource.Namespaces);
     }
 
-    /// <summary>What a namespace can hold now: every stored namespaced resource the server serves, custom ones included.</summary>
+    /// <summary>
+    /// What a namespace can hold now: every stored namespaced resource the server serves, custom ones included. Asked
+    /// afresh on every pass, as kube's namespace deleter does: a CRD made a moment ago must not be missed, or the namespace
+    /// would be finalized over its objects. When discovery fails the pass fails and is retried.
+    /// </summary>
     private async Task<IEnumerable<ApiResource>> ContentsAsync(CancellationToken token)
     {
         if (discovery is null)
             return Contents;
-        await discovery.RefreshIfStaleAsync(token).ConfigureAwait(false);
+        await discovery.RefreshAsync(token).ConfigureAwait(false);
         return discovery.Stored.Where(r => r.Resource.Namespaced).Select(r => r.Resource);
     }
 

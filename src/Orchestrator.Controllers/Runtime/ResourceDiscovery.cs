@@ -32,20 +32,31 @@ public sealed class ResourceDiscovery(KubeClient client, TimeProvider clock, ILo
     {
         if (clock.GetUtcNow() - refreshedAt < RefreshPeriod)
             return;
-        await refreshing.WaitAsync(token).ConfigureAwait(false);
         try
         {
-            if (clock.GetUtcNow() - refreshedAt < RefreshPeriod)
-                return;
-            var found = await client.DiscoverResourcesAsync(token).ConfigureAwait(false);
-            // An empty answer is a broken server, not a cluster without resources.
-            if (found.Count > 0)
-                Volatile.Write(ref current, found);
-            refreshedAt = clock.GetUtcNow();
+            await RefreshAsync(token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
         {
             logger.LogWarning("Discovery failed ({Message}); keeping the last known resources", e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Asks the server now and throws when it cannot answer: for decisions a stale view would make wrong (a namespace
+    /// finalized while objects of a new CRD are still in it).
+    /// </summary>
+    public async Task RefreshAsync(CancellationToken token)
+    {
+        await refreshing.WaitAsync(token).ConfigureAwait(false);
+        try
+        {
+            var found = await client.DiscoverResourcesAsync(token).ConfigureAwait(false);
+            // An empty answer is a broken server, not a cluster without resources.
+            if (found.Count == 0)
+                throw new InvalidOperationException("discovery answered without any resource");
+            Volatile.Write(ref current, found);
+            refreshedAt = clock.GetUtcNow();
         }
         finally
         {
