@@ -26,7 +26,7 @@ public sealed class ShortLeaseCluster : IAsyncLifetime
 }
 
 /// <summary>The kubernetes Service in default and its Endpoints, kept by the replicas from their identity leases.</summary>
-public sealed class KubernetesServiceTests(ShortLeaseCluster fixture) : IClassFixture<ShortLeaseCluster>
+public sealed class KubernetesServiceTests(ShortLeaseCluster fixture, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<ShortLeaseCluster>
 {
     private static readonly ApiResource Endpoints = new("", "v1", "endpoints", true);
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
@@ -76,10 +76,13 @@ public sealed class KubernetesServiceTests(ShortLeaseCluster fixture) : IClassFi
         // Lease (3 s) + a round of the others (1 s) + slack for an election and a loaded machine.
         await WaitListedAsync(client, Cluster.Replicas.Where(r => r != stopped), TimeSpan.FromSeconds(20));
         Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(1), $"dropped after {watch.Elapsed}: before its lease could have expired");
+        output.WriteLine($"killed replica left the Endpoints after {watch.Elapsed.TotalSeconds:F1} s (lease {ShortLeaseCluster.LeaseSeconds} s)");
 
         Cluster.Restart(stopped);
         await Cluster.WaitReadyAsync([stopped]);
+        watch.Restart();
         await WaitListedAsync(client, Cluster.Replicas, Patience);
+        output.WriteLine($"restarted replica listed {watch.Elapsed.TotalSeconds:F1} s after it was ready");
     }
 
     private static async Task WaitListedAsync(KubeClient client, IEnumerable<ReplicaProcess> replicas, TimeSpan timeout)
