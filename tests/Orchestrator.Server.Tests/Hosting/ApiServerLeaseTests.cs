@@ -78,4 +78,14 @@ public sealed class ApiServerLeaseTests
         Assert.Equal(["127.0.0.1"], byPort[7001]);
         Assert.All(subsets, s => Assert.Equal("https", (string?)s!["ports"]![0]!["name"]));
     }
+
+    [Fact]
+    public void OnlyLeasesExpiredForAnHourAreAbandoned()
+    {
+        var expiredLongAgo = Lease("10.0.0.1:6443", Now - ApiServerLease.DeleteAfter - TimeSpan.FromSeconds(15));
+        var expiredRecently = Lease("10.0.0.2:6443", Now - TimeSpan.FromMinutes(30));
+        var live = Lease("10.0.0.3:6443", Now);
+        var abandoned = ApiServerLease.Abandoned([expiredLongAgo, expiredRecently, live], Now).ToList();
+        Assert.Same(expiredLongAgo, Assert.Single(abandoned));
+    }
 }

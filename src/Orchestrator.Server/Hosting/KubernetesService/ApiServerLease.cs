@@ -57,6 +57,15 @@ public static class ApiServerLease
         return lease;
     }
 
+    /// <summary>How long after expiry a lease is deleted (kube-apiserver's identity lease GC waits an hour too).</summary>
+    public static readonly TimeSpan DeleteAfter = TimeSpan.FromHours(1);
+
+    /// <summary>Leases expired for longer than <see cref="DeleteAfter"/>: replicas gone for good (or moved to another address).</summary>
+    public static IEnumerable<JsonObject> Abandoned(IEnumerable<JsonObject> leases, DateTimeOffset now) =>
+        leases.Where(lease => !lease.IsDeleting()
+            && lease.Time("spec", "renewTime") is { } renewed
+            && renewed + TimeSpan.FromSeconds(lease.Long("spec", "leaseDurationSeconds") ?? 0) + DeleteAfter <= now);
+
     /// <summary>
     /// The API addresses of the leases not expired at <paramref name="now"/> (renewTime + leaseDurationSeconds), in a
     /// stable order so every replica computes the same Endpoints. Leases without a parsable address are skipped.

@@ -110,7 +110,9 @@ public sealed partial class KubernetesServiceReconciler(
     {
         var leases = await client.ListAsync(ApiResource.Leases, ApiServerLease.Namespace, new ListOptions { LabelSelector = ApiServerLease.Selector }, token)
             .ConfigureAwait(false);
-        var live = ApiServerLease.LiveAddresses(leases.Items, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        await DeleteAbandonedAsync(client, leases.Items, now, token).ConfigureAwait(false);
+        var live = ApiServerLease.LiveAddresses(leases.Items, now);
         if (live.Count == 0)
             return; // not even our own lease is visible: never empty the Endpoints on a read that cannot be right
         var subsets = KubernetesServiceObjects.Subsets(live);
@@ -126,6 +128,22 @@ public sealed partial class KubernetesServiceReconciler(
         updated["subsets"] = subsets;
         await client.UpdateAsync(Endpoints, updated, token: token).ConfigureAwait(false);
         LogEndpoints(string.Join(", ", live));
+    }
+
+    /// <summary>Every replica may try; the uid precondition and 404/409 make the race harmless.</summary>
+    private static async Task DeleteAbandonedAsync(KubeClient client, IEnumerable<System.Text.Json.Nodes.JsonObject> leases, DateTimeOffset now, CancellationToken token)
+    {
+        foreach (var lease in ApiServerLease.Abandoned(leases, now))
+        {
+            try
+            {
+                await client.DeleteAsync(ApiResource.Leases, ApiServerLease.Namespace, lease.Name(), new DeleteOptions { PreconditionUid = lease.Uid() }, token)
+                    .ConfigureAwait(false);
+            }
+            catch (KubeApiException e) when (e.Code is 404 or 409)
+            {
+            }
+        }
     }
 
     private static async Task<System.Text.Json.Nodes.JsonObject?> GetOrNullAsync(KubeClient client, ApiResource resource, string ns, string name, CancellationToken token)
