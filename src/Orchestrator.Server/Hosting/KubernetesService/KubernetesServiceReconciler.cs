@@ -41,6 +41,8 @@ public sealed partial class KubernetesServiceReconciler(
         var healthy = false;
         while (!stoppingToken.IsCancellationRequested)
         {
+            // Rounds start every Round, however long one takes: a slow API must not stretch the renewal period.
+            var started = clock.GetUtcNow();
             try
             {
                 await RenewAsync(client, name, holder, stoppingToken).ConfigureAwait(false);
@@ -66,7 +68,9 @@ public sealed partial class KubernetesServiceReconciler(
             }
             try
             {
-                await Task.Delay(healthy ? Round : StartupRetry, clock, stoppingToken).ConfigureAwait(false);
+                var wait = (healthy ? Round : StartupRetry) - (clock.GetUtcNow() - started);
+                if (wait > TimeSpan.Zero)
+                    await Task.Delay(wait, clock, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
