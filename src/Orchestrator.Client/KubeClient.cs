@@ -80,14 +80,16 @@ public sealed partial class KubeClient : IDisposable
     /// Sends a request and returns the decoded JSON object of a 2xx answer. 429/503 with Retry-After are
     /// retried up to <see cref="KubeClientOptions.MaxRetries"/> times; other failures throw.
     /// </summary>
-    internal async Task<JsonObject> SendAsync(HttpMethod method, string pathAndQuery, JsonNode? body, string? contentType, CancellationToken token)
+    /// <param name="accept">The Accept header when not plain JSON (aggregated discovery asks for its own media type).</param>
+    internal async Task<JsonObject> SendAsync(HttpMethod method, string pathAndQuery, JsonNode? body, string? contentType, CancellationToken token,
+        string? accept = null)
     {
         var payload = body is null ? null : JsonSerializer.SerializeToUtf8Bytes(body);
         if (requestSlots is not null)
             await requestSlots.WaitAsync(token).ConfigureAwait(false);
         try
         {
-            using var response = await SendWithRetriesAsync(() => NewRequest(method, pathAndQuery, payload, contentType),
+            using var response = await SendWithRetriesAsync(() => NewRequest(method, pathAndQuery, payload, contentType, accept),
                 HttpCompletionOption.ResponseContentRead, options.RequestTimeout, token).ConfigureAwait(false);
             var stream = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
@@ -148,10 +150,13 @@ public sealed partial class KubeClient : IDisposable
         return delay < TimeSpan.Zero ? TimeSpan.Zero : delay > options.MaxRetryDelay ? options.MaxRetryDelay : delay;
     }
 
-    private HttpRequestMessage NewRequest(HttpMethod method, string pathAndQuery, byte[]? payload, string? contentType)
+    private HttpRequestMessage NewRequest(HttpMethod method, string pathAndQuery, byte[]? payload, string? contentType, string? accept = null)
     {
         var request = new HttpRequestMessage(method, pathAndQuery);
-        request.Headers.Accept.Add(AcceptJson);
+        if (accept is null)
+            request.Headers.Accept.Add(AcceptJson);
+        else
+            request.Headers.TryAddWithoutValidation("Accept", accept);
         request.Headers.UserAgent.ParseAdd(options.UserAgent);
         if (options.BearerToken is { } bearer)
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);

@@ -4,6 +4,7 @@ using Orchestrator.Controllers.GarbageCollection;
 using Orchestrator.Controllers.Namespaces;
 using Orchestrator.Controllers.Nodes;
 using Orchestrator.Controllers.Runtime;
+using Orchestrator.Controllers.ServiceAccounts;
 using Orchestrator.Controllers.Services;
 using Orchestrator.Controllers.Workloads;
 
@@ -23,6 +24,7 @@ public static class ControllerCatalog
         new DeploymentController(),
         new GarbageCollector(),
         new NamespaceController(),
+        new ServiceAccountController(),
         new NodeLifecycleController(),
     ];
 }

@@ -59,16 +59,15 @@ partial class GarbageCollector
     }
 
     /// <summary>From the cache when it has the owner; otherwise asked live, since a missing cache entry may only be late.</summary>
-    private static async Task<OwnerState> OwnerStateAsync(ControllerContext context, JsonObject dependent, JsonObject reference, CancellationToken token)
+    private async Task<OwnerState> OwnerStateAsync(ControllerContext context, JsonObject dependent, JsonObject reference, CancellationToken token)
     {
         var uid = reference.Str("uid");
-        var definition = ResolveKind(reference.Str("apiVersion"), reference.Str("kind"));
-        if (definition is null || string.IsNullOrEmpty(uid))
+        var resource = discovery?.FindKind(reference.Str("apiVersion"), reference.Str("kind"));
+        if (resource is null || string.IsNullOrEmpty(uid))
             return OwnerState.Present; // a kind we cannot look up is never assumed gone
-        var resource = ApiResource.From(definition);
         var ns = resource.Namespaced ? dependent.Namespace() : null;
         var name = reference.Str("name") ?? "";
-        var owner = context.Informers.For(resource).Get(ns, name);
+        var owner = CacheOf(context, resource)?.Get(ns, name);
         if (owner is null || owner.Uid() != uid)
         {
             try
@@ -83,16 +82,6 @@ partial class GarbageCollector
         if (owner.Uid() != uid)
             return OwnerState.Absent;
         return owner.IsDeleting() && owner.Finalizers().Contains(ForegroundFinalizer) ? OwnerState.DeletingDependentsFirst : OwnerState.Present;
-    }
-
-    private static ResourceDefinition? ResolveKind(string? apiVersion, string? kind)
-    {
-        if (apiVersion is null || kind is null)
-            return null;
-        var slash = apiVersion.IndexOf('/');
-        var group = slash < 0 ? "" : apiVersion[..slash];
-        var version = slash < 0 ? apiVersion : apiVersion[(slash + 1)..];
-        return BuiltInResources.All.FirstOrDefault(d => d.Group == group && d.Version == version && d.Kind == kind);
     }
 
     private static async Task RemoveOwnerReferencesAsync(ControllerContext context, ApiResource resource, JsonObject obj, HashSet<string> uids, CancellationToken token)
@@ -118,7 +107,7 @@ partial class GarbageCollector
         var blocking = 0;
         foreach (var dependent in graph.DependentsOf(owner.Uid()))
         {
-            var obj = context.Informers.For(dependent.Resource).Get(dependent.Namespace, dependent.Name);
+            var obj = CacheOf(context, dependent.Resource)?.Get(dependent.Namespace, dependent.Name);
             if (obj is null)
                 continue;
             if (obj.OwnerReferences().Any(r => r.Str("uid") == owner.Uid() && r.Bool("blockOwnerDeletion") == true))
@@ -144,7 +133,7 @@ partial class GarbageCollector
     {
         foreach (var dependent in graph.DependentsOf(owner.Uid()))
         {
-            if (context.Informers.For(dependent.Resource).Get(dependent.Namespace, dependent.Name) is { } obj)
+            if (CacheOf(context, dependent.Resource)?.Get(dependent.Namespace, dependent.Name) is { } obj)
                 await RemoveOwnerReferencesAsync(context, dependent.Resource, obj, [owner.Uid()], token).ConfigureAwait(false);
         }
         await RemoveFinalizerAsync(context, resource, owner, OrphanFinalizer, token).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Orchestrator.Api.Registry;
 using Orchestrator.Client;
@@ -18,7 +19,10 @@ public sealed partial class GarbageCollector : QueueController
     public const string OrphanFinalizer = "orphan";
 
     private readonly OwnerGraph graph = new();
-    private readonly Dictionary<string, ApiResource> resources = [];
+
+    // Written by the discovery loop while workers read: concurrent.
+    private readonly ConcurrentDictionary<string, ApiResource> resources = [];
+    private ResourceDiscovery? discovery;
 
     public override string Name => "garbage-collector";
 
@@ -28,6 +32,7 @@ public sealed partial class GarbageCollector : QueueController
 
     protected override void Subscribe(ControllerContext context)
     {
+        discovery = new ResourceDiscovery(context.Client, context.Clock, Logger);
         foreach (var definition in Watched)
         {
             var resource = ApiResource.From(definition);
@@ -70,7 +75,7 @@ public sealed partial class GarbageCollector : QueueController
         if (bar < 0 || !resources.TryGetValue(key[..bar], out var resource))
             return;
         var (ns, name) = SplitKey(key[(bar + 1)..]);
-        var obj = context.Informers.For(resource).Get(string.IsNullOrEmpty(ns) ? null : ns, name);
+        var obj = CacheOf(context, resource)?.Get(string.IsNullOrEmpty(ns) ? null : ns, name);
         if (obj is null)
             return;
         if (obj.IsDeleting())

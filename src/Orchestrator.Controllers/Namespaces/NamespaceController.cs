@@ -17,13 +17,32 @@ public sealed class NamespaceController : QueueController
     // How soon to look again while objects are still going away (kube estimates from grace periods).
     private static readonly TimeSpan Recheck = TimeSpan.FromSeconds(1);
 
+    private ResourceDiscovery? discovery;
+
     public override string Name => "namespace";
 
-    /// <summary>Namespaced built-in kinds that can be listed and deleted: what a namespace can hold.</summary>
+    /// <summary>Namespaced built-in kinds that can be listed and deleted: what a namespace can hold before discovery answers.</summary>
     public static IEnumerable<ApiResource> Contents =>
         BuiltInResources.All.Where(d => d.Namespaced && d.Supports(Verbs.List) && d.Supports(Verbs.Delete)).Select(ApiResource.From);
 
-    protected override void Subscribe(ControllerContext context) => QueueOwnKeys(context, ApiResource.Namespaces);
+    protected override void Subscribe(ControllerContext context)
+    {
+        discovery = new ResourceDiscovery(context.Client, context.Clock, Logger);
+        QueueOwnKeys(context, ApiResource.Namespaces);
+    }
+
+    /// <summary>
+    /// What a namespace can hold now: every stored namespaced resource the server serves, custom ones included. Asked
+    /// afresh on every pass, as kube's namespace deleter does: a CRD made a moment ago must not be missed, or the namespace
+    /// would be finalized over its objects. When discovery fails the pass fails and is retried.
+    /// </summary>
+    private async Task<IEnumerable<ApiResource>> ContentsAsync(CancellationToken token)
+    {
+        if (discovery is null)
+            return Contents;
+        await discovery.RefreshAsync(token).ConfigureAwait(false);
+        return discovery.Stored.Where(r => r.Resource.Namespaced).Select(r => r.Resource);
+    }
 
     protected override async Task ReconcileAsync(ControllerContext context, string key, CancellationToken token)
     {
@@ -31,7 +50,7 @@ public sealed class NamespaceController : QueueController
         if (ns is null || !ns.IsDeleting() || !(ns.Arr("spec", "finalizers") ?? []).Any(f => f?.GetValue<string>() == Finalizer))
             return;
         var remaining = 0;
-        foreach (var resource in Contents)
+        foreach (var resource in await ContentsAsync(token).ConfigureAwait(false))
             remaining += await DeleteContentAsync(context, resource, key, token).ConfigureAwait(false);
         if (remaining > 0)
         {

@@ -7,6 +7,7 @@ namespace Orchestrator.Controllers.Runtime;
 internal static class MoreResources
 {
     public static ApiResource Endpoints { get; } = Find("", "endpoints");
+    public static ApiResource ServiceAccounts { get; } = Find("", "serviceaccounts");
     public static ApiResource Jobs { get; } = Find("batch", "jobs");
     public static ApiResource CronJobs { get; } = Find("batch", "cronjobs");
     public static ApiResource PodDisruptionBudgets { get; } = Find("policy", "poddisruptionbudgets");

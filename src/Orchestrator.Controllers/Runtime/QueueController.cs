@@ -33,7 +33,7 @@ public abstract class QueueController : IController
     /// <summary>Brings the object named by <paramref name="key"/> to its desired state.</summary>
     protected abstract Task ReconcileAsync(ControllerContext context, string key, CancellationToken token);
 
-    public async Task RunAsync(ControllerContext context, CancellationToken token)
+    public virtual async Task RunAsync(ControllerContext context, CancellationToken token)
     {
         var workers = Enumerable.Range(0, Math.Max(1, context.Settings.Workers)).Select(_ => WorkAsync(context, token));
         await Task.WhenAll(workers).ConfigureAwait(false);

@@ -29,11 +29,13 @@ public static class ServerCommand
         var maxMutating = new Option<int>("--max-mutating-requests-inflight") { Description = "Mutating requests run at once on this replica; more get 429 with Retry-After.", DefaultValueFactory = _ => 200 };
         var maxReadOnly = new Option<int>("--max-requests-inflight") { Description = "Read-only requests run at once on this replica (watches not counted); more get 429.", DefaultValueFactory = _ => 400 };
         var replicationLag = new Option<int>("--max-replication-lag") { Description = "Replication rounds queued per follower before a slow one is left out of a round (fewer: a busy follower trails less; too few: rounds without a majority end the leader's term).", DefaultValueFactory = _ => 16 };
+        var apiServerLease = new Option<double>("--apiserver-lease-duration") { Description = "Seconds a replica's identity lease lasts unrenewed; a stopped replica leaves the kubernetes Endpoints within about this long.", DefaultValueFactory = _ => 15 };
+        var advertise = new Option<string>("--advertise-address") { Description = "IP address listed for this replica in the kubernetes Endpoints. Default: the --api address, or a host address when that is 0.0.0.0." };
         var logLevel = new Option<string>("--log-level") { Description = "Trace, Debug, Information, Warning, Error.", DefaultValueFactory = _ => "Warning" };
 
         var command = new Command("server", "Run one API server replica.")
         {
-            data, raft, grpc, api, pki, serviceCidr, controllers, leaseDuration, renewDeadline, retryPeriod, nodeGrace, tolerationSeconds, lbPool, peers, join, snapshotEvery, watchWindow, maxMutating, maxReadOnly, replicationLag, logLevel,
+            data, raft, grpc, api, pki, serviceCidr, controllers, leaseDuration, renewDeadline, retryPeriod, nodeGrace, tolerationSeconds, lbPool, peers, join, snapshotEvery, watchWindow, maxMutating, maxReadOnly, replicationLag, apiServerLease, advertise, logLevel,
         };
         command.SetAction((result, token) =>
         {
@@ -71,6 +73,10 @@ public static class ServerCommand
                 MaxMutatingRequestsInflight = Math.Max(1, result.GetValue(maxMutating)),
                 MaxRequestsInflight = Math.Max(1, result.GetValue(maxReadOnly)),
                 MaxReplicationLag = Math.Max(1, result.GetValue(replicationLag)),
+                ApiServerLeaseDuration = TimeSpan.FromSeconds(Math.Max(1, result.GetValue(apiServerLease))),
+                AdvertiseAddress = result.GetValue(advertise) is { Length: > 0 } ip
+                    ? IPAddress.TryParse(ip, out var parsed) ? parsed : throw new ArgumentException($"--advertise-address: '{ip}' is not an IP address.")
+                    : null,
             };
             return ReplicaHost.RunAsync(options, token);
         });

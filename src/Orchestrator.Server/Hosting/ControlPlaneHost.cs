@@ -1,10 +1,6 @@
-using System.Security.Cryptography.X509Certificates;
-using Orchestrator.Client;
-using Orchestrator.Client.Config;
 using Orchestrator.Controllers;
 using Orchestrator.Controllers.Election;
 using Orchestrator.Controllers.Runtime;
-using Orchestrator.Server.Security;
 
 namespace Orchestrator.Server.Hosting;
 
@@ -15,7 +11,7 @@ namespace Orchestrator.Server.Hosting;
 /// </summary>
 public sealed class ControlPlaneHost(
     ServerOptions options,
-    ClusterPki pki,
+    LocalApiClients clients,
     TimeProvider clock,
     ILoggerFactory loggerFactory,
     ILogger<ControlPlaneHost> logger) : BackgroundService
@@ -38,8 +34,10 @@ public sealed class ControlPlaneHost(
 
     private async Task RunManagerAsync(string user, string lease, string identity, Func<IReadOnlyList<IController>> controllers, CancellationToken stoppingToken)
     {
-        using var client = CreateClient(user, lease, ControlPlaneRequestsInflight);
-        using var electionClient = CreateClient(user, lease, maxConcurrentRequests: 0);
+        // Bounded like kube-controller-manager's and kube-scheduler's clients (there by QPS and burst): what the
+        // control plane asks of the API at once stays well under a replica's in-flight limits.
+        using var client = clients.Create(user, lease, ControlPlaneRequestsInflight);
+        using var electionClient = clients.Create(user, lease, maxConcurrentRequests: 0);
         var manager = new ControllerManager(
             client,
             new LeaderElectionOptions
@@ -66,22 +64,5 @@ public sealed class ControlPlaneHost(
         {
             logger.LogError(e, "{Lease} stopped", lease);
         }
-    }
-
-    /// <summary>A client of this replica's own API, authenticated by a certificate from the cluster CA.</summary>
-    private KubeClient CreateClient(string user, string program, int maxConcurrentRequests)
-    {
-        using var certificate = pki.IssueClientCertificate(user, []);
-        using var key = certificate.GetECDsaPrivateKey()!;
-        var config = new Kubeconfig
-        {
-            Server = new Uri($"https://{(options.ApiEndpoint.Address.Equals(System.Net.IPAddress.Any) ? "127.0.0.1" : options.ApiEndpoint.Address.ToString())}:{options.ApiEndpoint.Port}"),
-            CertificateAuthorityPem = pki.AuthorityPem,
-            ClientCertificatePem = certificate.ExportCertificatePem(),
-            ClientKeyPem = key.ExportPkcs8PrivateKeyPem(),
-        };
-        // Bounded like kube-controller-manager's and kube-scheduler's clients (there by QPS and burst): what the
-        // control plane asks of the API at once stays well under a replica's in-flight limits.
-        return new KubeClient(config, new KubeClientOptions { UserAgent = $"{program}/1.0", MaxConcurrentRequests = maxConcurrentRequests });
     }
 }

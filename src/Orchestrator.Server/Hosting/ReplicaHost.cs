@@ -95,8 +95,10 @@ public static class ReplicaHost
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<CustomResources.CustomResourceRegistrar>();
         builder.Services.AddHostedService(services => services.GetRequiredService<CustomResources.CustomResourceRegistrar>());
+        builder.Services.AddSingleton<LocalApiClients>();
         builder.Services.AddHostedService<Bootstrap>();
         builder.Services.AddHostedService<ControlPlaneHost>();
+        builder.Services.AddHostedService<KubernetesServiceReconciler>();
 
         await using var app = builder.Build();
         app.UseOpenTelemetryPrometheusScrapingEndpoint(meterProvider, predicate: null, path: "/metrics", configureBranchedPipeline: null, optionsName: null);

@@ -48,5 +48,14 @@ public sealed record ServerOptions
 
     public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long a replica's identity lease lasts without renewal (renewed every third of it): a stopped replica leaves
+    /// the kubernetes Endpoints within this plus one renewal. kube-apiserver's endpoint leases live 15 s.
+    /// </summary>
+    public TimeSpan ApiServerLeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The address put in the kubernetes Endpoints; null: the API listen address, or a host address when that is a wildcard.</summary>
+    public IPAddress? AdvertiseAddress { get; init; }
+
     public Controllers.Runtime.ControllerSettings Controllers { get; init; } = new();
 }
