@@ -7,20 +7,17 @@ namespace Orchestrator.Controllers.Tests.GarbageCollection;
 
 /// <summary>
 /// The garbage collector and the namespace controller with custom resources, found through discovery (re-read every
-/// 15 s, hence the patience). Needs CRDs served at /apis/apiextensions.k8s.io/v1/customresourcedefinitions: enable by
-/// removing <see cref="NeedsCrds"/> from the attributes once they are.
+/// 15 s, hence the patience).
 /// </summary>
 public sealed class CustomResourceCollectionTests(ControlPlaneCluster cluster) : IClassFixture<ControlPlaneCluster>
 {
-    private const string NeedsCrds = "needs CustomResourceDefinitions (apiextensions.k8s.io/v1), not served yet";
-
     private static readonly ApiResource Crds = new("apiextensions.k8s.io", "v1", "customresourcedefinitions", false);
     private static readonly ApiResource Widgets = new("example.com", "v1", "widgets", true);
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     private KubeClient Client => cluster.Client(1);
 
-    [Fact(Skip = NeedsCrds)]
+    [Fact]
     public async Task DeletingANamespaceDeletesTheCustomResourcesInIt()
     {
         await EnsureWidgetsAsync();
@@ -31,7 +28,7 @@ public sealed class CustomResourceCollectionTests(ControlPlaneCluster cluster) :
             () => "the namespace is still there; widgets left: " + string.Join(", ", Names(Client.ListAsync(Widgets, ns).Result.Items)));
     }
 
-    [Fact(Skip = NeedsCrds)]
+    [Fact]
     public async Task ACustomResourceWhoseOwnerIsGoneIsCollected()
     {
         await EnsureWidgetsAsync();
@@ -47,7 +44,7 @@ public sealed class CustomResourceCollectionTests(ControlPlaneCluster cluster) :
         await Eventually.HoldsAsync(async () => await GoneAsync(Widgets, ns, "dependent"), Patience);
     }
 
-    [Fact(Skip = NeedsCrds)]
+    [Fact]
     public async Task ACustomResourceOwnerTakesItsDependentsAlongInTheForeground()
     {
         await EnsureWidgetsAsync();
