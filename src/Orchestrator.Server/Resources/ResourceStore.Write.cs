@@ -116,6 +116,8 @@ partial class ResourceStore
         {
             var sent = source(current);
             var updated = (JsonObject)current.DeepClone();
+            // Only a revision the client sent pins the write; the copy's own would make every race a final 409.
+            updated.Metadata().Remove("resourceVersion");
             if (sent["status"] is { } status)
                 updated["status"] = status.DeepClone();
             else
