@@ -91,7 +91,11 @@ public static class ReplicaHost
         builder.Services.AddSingleton<OpenApiEndpoint>();
         builder.Services.AddSingleton(inflight);
         builder.Services.AddSingleton<ApiDispatcher>();
-        builder.Services.AddSingleton<ClientAuthentication>();
+        builder.Services.AddSingleton<Security.Authentication.ClientCertificateAuthenticator>();
+        builder.Services.AddSingleton<Security.Authentication.RequestAuthenticator>();
+        builder.Services.AddSingleton<Security.Authorization.IAuthorizer, Security.Authorization.AuthenticatedUsersAllowed>();
+        builder.Services.AddSingleton<Security.Authorization.AuthorizerChain>();
+        builder.Services.AddSingleton<RequestGate>();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<CustomResources.CustomResourceRegistrar>();
         builder.Services.AddHostedService(services => services.GetRequiredService<CustomResources.CustomResourceRegistrar>());
@@ -101,23 +105,23 @@ public static class ReplicaHost
         builder.Services.AddHostedService<KubernetesServiceReconciler>();
 
         await using var app = builder.Build();
-        app.UseOpenTelemetryPrometheusScrapingEndpoint(meterProvider, predicate: null, path: "/metrics", configureBranchedPipeline: null, optionsName: null);
         var apiPort = options.ApiEndpoint.Port;
+        // The internal port serves /metrics as it is; the API port only to those authorized for the path.
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(meterProvider, predicate: context => context.Connection.LocalPort != apiPort && context.Request.Path == "/metrics", path: null, configureBranchedPipeline: null, optionsName: null);
         app.MapWhen(context => context.Connection.LocalPort == apiPort, api =>
         {
             api.UseWebSockets(); // pods/exec
-            var authentication = app.Services.GetRequiredService<ClientAuthentication>();
             var dispatcher = app.Services.GetRequiredService<ApiDispatcher>();
             var stopping = app.Lifetime.ApplicationStopping;
-            api.Run(async context =>
+            api.Use(async (context, next) =>
             {
                 // Watches, followed logs and exec streams end when the replica begins to stop (clients re-watch
                 // elsewhere), as kube-apiserver closes them; otherwise the server would wait for them to drain.
                 using var aborted = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
                 context.RequestAborted = aborted.Token;
-                if (await authentication.AuthenticateAsync(context))
-                    await dispatcher.InvokeAsync(context);
+                await dispatcher.InvokeAsync(context, next);
             });
+            api.UseOpenTelemetryPrometheusScrapingEndpoint(meterProvider, predicate: context => context.Request.Path == "/metrics", path: null, configureBranchedPipeline: null, optionsName: null);
         });
         app.MapGrpcService<StoreGrpcService>();
         app.Logger.LogInformation("Replica {Raft} serving the API on https://{Api}, gRPC on {Grpc}", options.RaftEndpoint, options.ApiEndpoint, options.GrpcEndpoint);

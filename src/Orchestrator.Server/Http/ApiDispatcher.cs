@@ -24,6 +24,7 @@ public sealed class ApiDispatcher(
     ApiMetrics metrics,
     InflightLimits inflight,
     CustomResources.CustomResourceRegistrar customResources,
+    Security.RequestGate gate,
     ILogger<ApiDispatcher> logger)
 {
     public static readonly System.Text.Json.Nodes.JsonObject Version = new()
@@ -39,7 +40,8 @@ public sealed class ApiDispatcher(
         ["platform"] = "linux/amd64",
     };
 
-    public async Task InvokeAsync(HttpContext context)
+    /// <param name="next">The rest of the API port's pipeline (the Prometheus endpoint at /metrics), after admission.</param>
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var started = Stopwatch.GetTimestamp();
         var path = context.Request.Path.Value ?? "/";
@@ -51,7 +53,11 @@ public sealed class ApiDispatcher(
             if (info?.Verb == "watch")
                 metrics.WatchStarted();
             admitted = inflight.Admit(context.Request.Method, info);
-            await DispatchAsync(context, path, info);
+            await gate.AdmitAsync(context, info, context.RequestAborted);
+            if (info is null && path == "/metrics" && context.Request.Method is "GET" or "HEAD")
+                await next(context);
+            else
+                await DispatchAsync(context, path, info);
         }
         catch (ApiException e)
         {
