@@ -78,6 +78,17 @@ public sealed class ClusterPki : IDisposable
         return chain.Build(certificate);
     }
 
+    /// <summary>Whether <paramref name="certificate"/> is a client certificate of this CA: chain, validity and clientAuth usage.</summary>
+    public bool VerifyClient(X509Certificate2 certificate)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(Authority);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.ApplicationPolicy.Add(Oid("1.3.6.1.5.5.7.3.2"));
+        return chain.Build(certificate);
+    }
+
     public void Dispose() => Authority.Dispose();
 
     private X509Certificate2 Issue(string subject, X509Extension? extension, Oid usage)

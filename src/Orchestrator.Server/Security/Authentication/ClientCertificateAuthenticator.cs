@@ -18,8 +18,8 @@ public sealed class ClientCertificateAuthenticator(ClusterPki pki)
     {
         if (verified.TryGetValue(certificate, out var known) && DateTime.Now < certificate.NotAfter)
             return AuthenticationResult.Success(known);
-        if (!pki.Verify(certificate))
-            return AuthenticationResult.Failure("the client certificate is not from the cluster CA or is not valid now");
+        if (!pki.VerifyClient(certificate))
+            return AuthenticationResult.Failure("the client certificate is not a client certificate of the cluster CA valid now");
         var user = UserOf(certificate);
         if (user.Name.Length == 0)
             return AuthenticationResult.Failure("the client certificate names no user (empty CN)");
