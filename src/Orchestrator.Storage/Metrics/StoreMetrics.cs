@@ -12,25 +12,34 @@ public sealed class StoreMetrics : IDisposable
 
     private readonly Meter meter;
     private readonly Histogram<double> proposalDuration, applyDuration, snapshotDuration, fsyncDuration, forwardDuration, forwardApplyWait;
-    private readonly Counter<long> leaderChanges, forwarded, snapshots;
+    private readonly Counter<long> leaderChanges, forwarded, snapshots, proposalFailures;
+
+    /// <summary>Seconds from 0.5 ms to a minute: fsyncs and proposals of a healthy replica sit in the low buckets, alerts look at 100 ms.</summary>
+    private static readonly InstrumentAdvice<double> LatencyBuckets = new()
+    {
+        HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    };
 
     public StoreMetrics(IMeterFactory? factory = null)
     {
         meter = factory?.Create(MeterName) ?? new Meter(MeterName);
-        proposalDuration = meter.CreateHistogram<double>("orchestrator_raft_proposal_duration_seconds", "s", "Time from proposing a command to its result.");
-        applyDuration = meter.CreateHistogram<double>("orchestrator_raft_apply_duration_seconds", "s", "Time to apply one entry to the state machine.");
-        snapshotDuration = meter.CreateHistogram<double>("orchestrator_raft_snapshot_duration_seconds", "s", "Time to take or install a snapshot.");
-        fsyncDuration = meter.CreateHistogram<double>("orchestrator_wal_fsync_duration_seconds", "s", "Time to flush the Raft log to disk.");
-        forwardDuration = meter.CreateHistogram<double>("orchestrator_raft_forward_duration_seconds", "s", "Time for the leader to commit and apply a forwarded command, as the forwarding replica sees it.");
-        forwardApplyWait = meter.CreateHistogram<double>("orchestrator_raft_forward_apply_wait_seconds", "s", "Time a forwarding replica then waits to apply the command itself (read-your-writes): how far its apply trails the leader.");
+        proposalDuration = meter.CreateHistogram<double>("orchestrator_raft_proposal_duration_seconds", "s", "Time from proposing a command to its result.", tags: null, advice: LatencyBuckets);
+        applyDuration = meter.CreateHistogram<double>("orchestrator_raft_apply_duration_seconds", "s", "Time to apply one entry to the state machine.", tags: null, advice: LatencyBuckets);
+        snapshotDuration = meter.CreateHistogram<double>("orchestrator_raft_snapshot_duration_seconds", "s", "Time to take or install a snapshot.", tags: null, advice: LatencyBuckets);
+        fsyncDuration = meter.CreateHistogram<double>("orchestrator_wal_fsync_duration_seconds", "s", "Time to flush the Raft log to disk.", tags: null, advice: LatencyBuckets);
+        forwardDuration = meter.CreateHistogram<double>("orchestrator_raft_forward_duration_seconds", "s", "Time for the leader to commit and apply a forwarded command, as the forwarding replica sees it.", tags: null, advice: LatencyBuckets);
+        forwardApplyWait = meter.CreateHistogram<double>("orchestrator_raft_forward_apply_wait_seconds", "s", "Time a forwarding replica then waits to apply the command itself (read-your-writes): how far its apply trails the leader.", tags: null, advice: LatencyBuckets);
         leaderChanges = meter.CreateCounter<long>("orchestrator_raft_leader_changes_total", description: "Leader changes seen by this replica.");
         forwarded = meter.CreateCounter<long>("orchestrator_raft_forwarded_commands_total", description: "Commands this replica forwarded to the leader.");
         snapshots = meter.CreateCounter<long>("orchestrator_raft_snapshots_total", description: "Snapshots taken or installed.");
+        proposalFailures = meter.CreateCounter<long>("orchestrator_raft_proposal_failures_total", description: "Proposals that ended without a result: no leader in time, cancelled, or the leader unreachable.");
     }
 
     public Meter Meter => meter;
 
     public void RecordProposal(TimeSpan elapsed) => proposalDuration.Record(elapsed.TotalSeconds);
+
+    public void ProposalFailed() => proposalFailures.Add(1);
 
     public void RecordApply(TimeSpan elapsed) => applyDuration.Record(elapsed.TotalSeconds);
 

@@ -21,9 +21,17 @@ partial class ReplicatedStore
         if (!SystemKeys.IsUserKey(command.Key))
             throw new ArgumentException($"Keys must start with '/': {command.Key}", nameof(command));
         var started = Stopwatch.GetTimestamp();
-        var result = await ProposeCoreAsync(command, allowForward: true, token).ConfigureAwait(false);
-        metrics.RecordProposal(Stopwatch.GetElapsedTime(started));
-        return result;
+        try
+        {
+            var result = await ProposeCoreAsync(command, allowForward: true, token).ConfigureAwait(false);
+            metrics.RecordProposal(Stopwatch.GetElapsedTime(started));
+            return result;
+        }
+        catch (Exception) when (!token.IsCancellationRequested)
+        {
+            metrics.ProposalFailed();
+            throw;
+        }
     }
 
     /// <summary>Handles a proposal forwarded by a follower: only the leader takes it, nobody forwards twice.</summary>
