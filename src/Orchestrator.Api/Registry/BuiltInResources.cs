@@ -18,6 +18,9 @@ public static class BuiltInResources
     private const string Coordination = "coordination.k8s.io";
     private const string Policy = "policy";
     private const string ApiExtensions = "apiextensions.k8s.io";
+    public const string Rbac = "rbac.authorization.k8s.io";
+    public const string Authorization = "authorization.k8s.io";
+    public const string Authentication = "authentication.k8s.io";
 
     /// <summary>metrics.k8s.io: served from the node agents' stats (like metrics-server), never stored.</summary>
     public const string MetricsGroup = "metrics.k8s.io";
@@ -69,6 +72,11 @@ public static class BuiltInResources
         Resource(Coordination, "Lease", "leases"),
         Resource(Policy, "PodDisruptionBudget", "poddisruptionbudgets", shortNames: ["pdb"], subresources: ["status"]),
 
+        Resource(Rbac, "ClusterRole", "clusterroles", namespaced: false),
+        Resource(Rbac, "ClusterRoleBinding", "clusterrolebindings", namespaced: false),
+        Resource(Rbac, "Role", "roles"),
+        Resource(Rbac, "RoleBinding", "rolebindings"),
+
         Resource(ApiExtensions, "CustomResourceDefinition", "customresourcedefinitions", namespaced: false, shortNames: ["crd", "crds"],
             subresources: ["status"], categories: ["api-extensions"]),
     ];
@@ -82,6 +90,20 @@ public static class BuiltInResources
     [
         Resource(MetricsGroup, "NodeMetrics", "nodes", namespaced: false, verbs: [Verbs.Get, Verbs.List], version: "v1beta1"),
         Resource(MetricsGroup, "PodMetrics", "pods", verbs: [Verbs.Get, Verbs.List], version: "v1beta1"),
+    ];
+
+    /// <summary>
+    /// The review kinds: create-only questions answered at once from the authenticator and authorizer, never stored
+    /// (kubectl auth can-i / whoami, webhooks of other servers). Kept out of <see cref="All"/> like metrics.
+    /// </summary>
+    public static ImmutableArray<ResourceDefinition> Reviews { get; } =
+    [
+        Resource(Authorization, "SelfSubjectAccessReview", "selfsubjectaccessreviews", namespaced: false, verbs: [Verbs.Create]),
+        Resource(Authorization, "SelfSubjectRulesReview", "selfsubjectrulesreviews", namespaced: false, verbs: [Verbs.Create]),
+        Resource(Authorization, "SubjectAccessReview", "subjectaccessreviews", namespaced: false, verbs: [Verbs.Create]),
+        Resource(Authorization, "LocalSubjectAccessReview", "localsubjectaccessreviews", verbs: [Verbs.Create]),
+        Resource(Authentication, "SelfSubjectReview", "selfsubjectreviews", namespaced: false, verbs: [Verbs.Create]),
+        Resource(Authentication, "TokenReview", "tokenreviews", namespaced: false, verbs: [Verbs.Create]),
     ];
 
     private static ResourceDefinition Resource(

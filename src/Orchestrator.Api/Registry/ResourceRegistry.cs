@@ -25,7 +25,7 @@ public sealed class ResourceRegistry
     }
 
     /// <summary>A registry holding the built-in kinds of <see cref="BuiltInResources"/>.</summary>
-    public static ResourceRegistry CreateWithBuiltIns() => new([.. BuiltInResources.All, .. BuiltInResources.Metrics]);
+    public static ResourceRegistry CreateWithBuiltIns() => new([.. BuiltInResources.All, .. BuiltInResources.Metrics, .. BuiltInResources.Reviews]);
 
     /// <summary>The current table; keep the returned snapshot for consistent multi-step reads.</summary>
     public RegistrySnapshot Snapshot => Volatile.Read(ref _snapshot);

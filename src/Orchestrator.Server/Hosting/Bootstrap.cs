@@ -5,9 +5,10 @@ using Orchestrator.Server.Resources;
 namespace Orchestrator.Server.Hosting;
 
 /// <summary>
-/// Makes the namespaces every cluster starts with (default, kube-system, kube-public, kube-node-lease) through the
-/// namespaces' own store, as any create. Every replica tries; create-if-absent makes that safe, and it retries until a
-/// leader takes the writes.
+/// Makes what every cluster starts with, through each resource's own store as any create: the namespaces default,
+/// kube-system, kube-public and kube-node-lease, and the default RBAC policy (<see cref="Security.Authorization.Rbac.DefaultPolicy"/>).
+/// Every replica tries; create-if-absent makes that safe, and it retries until a leader takes the writes. Objects a
+/// user changed are left as they are.
 /// </summary>
 public sealed class Bootstrap(ResourceStores stores, ILogger<Bootstrap> logger) : BackgroundService
 {
@@ -15,17 +16,19 @@ public sealed class Bootstrap(ResourceStores stores, ILogger<Bootstrap> logger) 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var namespaces = stores.For("", "namespaces");
-        foreach (var name in Namespaces)
+        var objects = Namespaces.Select(name => ("", "namespaces", new JsonObject { ["metadata"] = new JsonObject { ["name"] = name } }))
+            .Concat(Security.Authorization.Rbac.DefaultPolicy.Objects().Select(o => (Api.Registry.BuiltInResources.Rbac, o.Plural, o.Object)));
+        foreach (var (group, plural, obj) in objects)
         {
+            var store = stores.For(group, plural);
+            var name = obj.Name();
             for (var attempt = 0; !stoppingToken.IsCancellationRequested; attempt++)
             {
                 try
                 {
-                    if (await namespaces.FindAsync(null, name, local: false, stoppingToken) is not null)
+                    if (await store.FindAsync(null, name, local: false, stoppingToken) is not null)
                         break;
-                    var obj = new JsonObject { ["metadata"] = new JsonObject { ["name"] = name } };
-                    await namespaces.CreateAsync(null, null, obj, WriteContext.System("orchestrator-bootstrap"), stoppingToken);
+                    await store.CreateAsync(null, null, obj.Copy(), WriteContext.System("orchestrator-bootstrap"), stoppingToken);
                     break;
                 }
                 catch (ApiException e) when (e.Reason == StatusReasons.AlreadyExists)
@@ -34,7 +37,7 @@ public sealed class Bootstrap(ResourceStores stores, ILogger<Bootstrap> logger) 
                 }
                 catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                 {
-                    logger.LogDebug("Creating namespace {Name} failed ({Message}); retrying", name, e.Message);
+                    logger.LogDebug("Creating {Plural} {Name} failed ({Message}); retrying", plural, name, e.Message);
                     await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(100 * (attempt + 1), 1000)), stoppingToken);
                 }
             }

@@ -93,7 +93,9 @@ public static class ReplicaHost
         builder.Services.AddSingleton<ApiDispatcher>();
         builder.Services.AddSingleton<Security.Authentication.ClientCertificateAuthenticator>();
         builder.Services.AddSingleton<Security.Authentication.RequestAuthenticator>();
-        builder.Services.AddSingleton<Security.Authorization.IAuthorizer, Security.Authorization.AuthenticatedUsersAllowed>();
+        builder.Services.AddSingleton<Security.Authorization.Rbac.RbacAuthorizer>();
+        builder.Services.AddSingleton<Security.Authorization.IAuthorizer>(services => services.GetRequiredService<Security.Authorization.Rbac.RbacAuthorizer>());
+        builder.Services.AddHostedService(services => services.GetRequiredService<Security.Authorization.Rbac.RbacAuthorizer>());
         builder.Services.AddSingleton<Security.Authorization.AuthorizerChain>();
         builder.Services.AddSingleton<RequestGate>();
         builder.Services.AddSingleton(options);

@@ -37,6 +37,10 @@ public sealed class StrategyTable
             [new("networking.k8s.io", "IngressClass")] = tracked,
             [new("networking.k8s.io", "NetworkPolicy")] = tracked,
             [new("policy", "PodDisruptionBudget")] = tracked,
+            [new("rbac.authorization.k8s.io", "Role")] = new RoleStrategy(clusterScoped: false),
+            [new("rbac.authorization.k8s.io", "ClusterRole")] = new RoleStrategy(clusterScoped: true),
+            [new("rbac.authorization.k8s.io", "RoleBinding")] = new RoleBindingStrategy(clusterScoped: false),
+            [new("rbac.authorization.k8s.io", "ClusterRoleBinding")] = new RoleBindingStrategy(clusterScoped: true),
             [new("apiextensions.k8s.io", "CustomResourceDefinition")] = new CustomResourceDefinitionStrategy(),
         }.ToFrozenDictionary();
     }
