@@ -97,6 +97,8 @@ public static class ReplicaHost
         builder.Services.AddSingleton<Security.Authorization.IAuthorizer>(services => services.GetRequiredService<Security.Authorization.Rbac.RbacAuthorizer>());
         builder.Services.AddHostedService(services => services.GetRequiredService<Security.Authorization.Rbac.RbacAuthorizer>());
         builder.Services.AddSingleton<Security.Authorization.AuthorizerChain>();
+        builder.Services.AddSingleton<Impersonation>();
+        builder.Services.AddSingleton<Http.Rest.ReviewRest>();
         builder.Services.AddSingleton<RequestGate>();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<CustomResources.CustomResourceRegistrar>();

@@ -25,6 +25,7 @@ public sealed class ApiDispatcher(
     InflightLimits inflight,
     CustomResources.CustomResourceRegistrar customResources,
     Security.RequestGate gate,
+    Rest.ReviewRest reviews,
     ILogger<ApiDispatcher> logger)
 {
     public static readonly System.Text.Json.Nodes.JsonObject Version = new()
@@ -53,7 +54,12 @@ public sealed class ApiDispatcher(
             if (info?.Verb == "watch")
                 metrics.WatchStarted();
             admitted = inflight.Admit(context.Request.Method, info);
-            await gate.AdmitAsync(context, info, context.RequestAborted);
+            var user = await gate.AdmitAsync(context, info, context.RequestAborted);
+            if (info is not null && Rest.ReviewRest.Serves(info))
+            {
+                await reviews.HandleAsync(context, info, user);
+                return;
+            }
             if (info is null && path == "/metrics" && context.Request.Method is "GET" or "HEAD")
                 await next(context);
             else

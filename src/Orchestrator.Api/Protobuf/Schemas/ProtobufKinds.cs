@@ -22,6 +22,10 @@ internal static class ProtobufKinds
             [("authentication.k8s.io/v1", "SelfSubjectReview")] = AuthSchema.SelfSubjectReview,
             [("authorization.k8s.io/v1", "SelfSubjectAccessReview")] = AuthSchema.SelfSubjectAccessReview,
             [("authorization.k8s.io/v1", "SelfSubjectRulesReview")] = AuthSchema.SelfSubjectRulesReview,
+            [("rbac.authorization.k8s.io/v1", "Role")] = RbacV1Schema.Role,
+            [("rbac.authorization.k8s.io/v1", "ClusterRole")] = RbacV1Schema.ClusterRole,
+            [("rbac.authorization.k8s.io/v1", "RoleBinding")] = RbacV1Schema.RoleBinding,
+            [("rbac.authorization.k8s.io/v1", "ClusterRoleBinding")] = RbacV1Schema.ClusterRoleBinding,
             [("autoscaling/v1", "HorizontalPodAutoscaler")] = AutoscalingV1Schema.HorizontalPodAutoscaler,
         }.ToFrozenDictionary();
 

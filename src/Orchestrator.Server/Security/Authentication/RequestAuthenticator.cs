@@ -44,6 +44,20 @@ public sealed class RequestAuthenticator(
         throw ApiException.Unauthorized();
     }
 
+    /// <summary>A bearer token's user, or null when no token authenticator accepts it (TokenReview).</summary>
+    public async ValueTask<UserInfo?> AuthenticateTokenAsync(string token, CancellationToken cancellationToken)
+    {
+        foreach (var authenticator in tokenAuthenticators)
+        {
+            var result = await authenticator.AuthenticateAsync(token, cancellationToken);
+            if (result.Succeeded)
+                return result.User;
+            if (result.Failed)
+                return null;
+        }
+        return null;
+    }
+
     private void Reject(string? error) => logger.LogDebug("Credential rejected: {Error}", error);
 
     /// <summary>The token of an `Authorization: Bearer` header, or of WebSocket's base64url.bearer.authorization.k8s.io subprotocol.</summary>
