@@ -51,7 +51,8 @@ public static class BuiltInResources
         Resource(Core, "ConfigMap", "configmaps", shortNames: ["cm"]),
         Resource(Core, "Secret", "secrets", fields: KnownSelectableFields.Secrets),
         Resource(Core, "Event", "events", shortNames: ["ev"], fields: KnownSelectableFields.Events),
-        Resource(Core, "ServiceAccount", "serviceaccounts", shortNames: ["sa"]),
+        Resource(Core, "ServiceAccount", "serviceaccounts", shortNames: ["sa"],
+            extra: [Sub("token", new(Authentication, "v1", "TokenRequest"), Verbs.Create)]),
         Resource(Core, "PersistentVolume", "persistentvolumes", namespaced: false, shortNames: ["pv"], subresources: ["status"]),
         Resource(Core, "PersistentVolumeClaim", "persistentvolumeclaims", shortNames: ["pvc"], subresources: ["status"]),
 

@@ -93,6 +93,10 @@ public static class ReplicaHost
         builder.Services.AddSingleton<ApiDispatcher>();
         builder.Services.AddSingleton<Security.Authentication.ClientCertificateAuthenticator>();
         builder.Services.AddSingleton<Security.Authentication.RequestAuthenticator>();
+        // Bearer token authenticators, tried in this order (kube's: token file, then service-account tokens).
+        builder.Services.AddSingleton(new Security.Authentication.ServiceAccountTokens(options.PkiDirectory));
+        builder.Services.AddSingleton<Security.Authentication.ITokenAuthenticator>(new Security.Authentication.StaticTokenFile(options.TokenAuthFile));
+        builder.Services.AddSingleton<Security.Authentication.ITokenAuthenticator, Security.Authentication.ServiceAccountTokenAuthenticator>();
         builder.Services.AddSingleton<Security.Authorization.Rbac.RbacAuthorizer>();
         builder.Services.AddSingleton<Security.Authorization.IAuthorizer>(services => services.GetRequiredService<Security.Authorization.Rbac.RbacAuthorizer>());
         builder.Services.AddHostedService(services => services.GetRequiredService<Security.Authorization.Rbac.RbacAuthorizer>());

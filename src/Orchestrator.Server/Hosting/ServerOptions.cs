@@ -17,6 +17,9 @@ public sealed record ServerOptions
     /// <summary>Where the cluster CA lives (ca.crt, ca.key); made on first start when absent.</summary>
     public required string PkiDirectory { get; init; }
 
+    /// <summary>kube's --token-auth-file: static bearer tokens (CSV), or null for none.</summary>
+    public string? TokenAuthFile { get; init; }
+
     /// <summary>The range cluster IPs of services come from.</summary>
     public string ServiceCidr { get; init; } = "10.96.0.0/12";
 

@@ -15,7 +15,7 @@ public interface ISubresourceRest
 /// Which REST object serves each subresource. status and scale serve any resource that declares them (custom
 /// resources too); the rest belong to one kind each.
 /// </summary>
-public sealed class SubresourceTable(ResourceStores stores, Nodes.NodeConnections agents, TimeProvider clock)
+public sealed class SubresourceTable(ResourceStores stores, Nodes.NodeConnections agents, Security.Authentication.ServiceAccountTokens tokens, TimeProvider clock)
 {
     private readonly StatusRest status = new();
 
@@ -26,6 +26,7 @@ public sealed class SubresourceTable(ResourceStores stores, Nodes.NodeConnection
         [(new("", "pods"), "log")] = new LogRest(new PodAgents(stores, agents)),
         [(new("", "pods"), "exec")] = new ExecRest(new PodAgents(stores, agents)),
         [(new("", "namespaces"), "finalize")] = new FinalizeRest(),
+        [(new("", "serviceaccounts"), "token")] = new TokenRequestRest(tokens, stores, clock),
     }.ToFrozenDictionary();
 
     public ISubresourceRest? Find(ResourceDefinition resource, string name) => name switch
