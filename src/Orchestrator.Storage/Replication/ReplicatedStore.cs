@@ -26,6 +26,8 @@ public sealed partial class ReplicatedStore : IAsyncDisposable
     private readonly WriteAheadLog wal;
     private readonly RaftCluster cluster;
     private readonly LeaderClients leaderClients = new();
+    private readonly QuotaWindows quotas = new(TimeProvider.System);
+    private readonly QuotaWindows localQuotas = new(TimeProvider.System);
     private readonly MeterListener walListener;
     private readonly FollowerLagProbe lagProbe;
     private readonly CommitBroadcast commitBroadcast;

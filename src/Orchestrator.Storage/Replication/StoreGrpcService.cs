@@ -40,6 +40,19 @@ public sealed class StoreGrpcService(ReplicatedStore store) : Store.StoreBase
         }
     }
 
+    public override Task<QuotaResponse> TakeQuota(QuotaRequest request, ServerCallContext context)
+    {
+        if (request.Limit < 0 || request.WindowMs <= 0 || request.Key.Length == 0)
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "a quota needs a key, a limit >= 0 and a window > 0"));
+        var decision = store.TakeQuotaAsLeader(request.Key, request.Limit, TimeSpan.FromMilliseconds(request.WindowMs));
+        return Task.FromResult(new QuotaResponse
+        {
+            Granted = decision.Granted,
+            Remaining = decision.Remaining,
+            ResetUnixMs = decision.Reset.ToUnixTimeMilliseconds(),
+        });
+    }
+
     public override async Task<GetResponse> Get(GetRequest request, ServerCallContext context)
     {
         var (value, revision) = await Guard(() => store.GetAsync(request.Key, request.Local, context.CancellationToken));
