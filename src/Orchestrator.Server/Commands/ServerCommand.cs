@@ -32,11 +32,12 @@ public static class ServerCommand
         var apiServerLease = new Option<double>("--apiserver-lease-duration") { Description = "Seconds a replica's identity lease lasts unrenewed; a stopped replica leaves the kubernetes Endpoints within about this long.", DefaultValueFactory = _ => 15 };
         var advertise = new Option<string>("--advertise-address") { Description = "IP address listed for this replica in the kubernetes Endpoints. Default: the --api address, or a host address when that is 0.0.0.0." };
         var tokenFile = new Option<string?>("--token-auth-file") { Description = "Static bearer tokens, CSV lines token,user,uid[,\"group1,group2\"] (as kube-apiserver's)." };
+        var rateLimits = new Option<string?>("--rate-limit-config") { Description = "YAML file of per-user request limits per minute by verb class (users, groups, serviceAccounts, exempt), over the built-in ones." };
         var logLevel = new Option<string>("--log-level") { Description = "Trace, Debug, Information, Warning, Error.", DefaultValueFactory = _ => "Warning" };
 
         var command = new Command("server", "Run one API server replica.")
         {
-            data, raft, grpc, api, pki, serviceCidr, controllers, leaseDuration, renewDeadline, retryPeriod, nodeGrace, tolerationSeconds, lbPool, peers, join, snapshotEvery, watchWindow, maxMutating, maxReadOnly, replicationLag, apiServerLease, advertise, tokenFile, logLevel,
+            data, raft, grpc, api, pki, serviceCidr, controllers, leaseDuration, renewDeadline, retryPeriod, nodeGrace, tolerationSeconds, lbPool, peers, join, snapshotEvery, watchWindow, maxMutating, maxReadOnly, replicationLag, apiServerLease, advertise, tokenFile, rateLimits, logLevel,
         };
         command.SetAction((result, token) =>
         {
@@ -57,6 +58,7 @@ public static class ServerCommand
                 ApiEndpoint = ParseEndpoint(result.GetValue(api)!, "--api"),
                 PkiDirectory = Path.GetFullPath(result.GetValue(pki) ?? Path.Combine(result.GetValue(data)!, "pki")),
                 TokenAuthFile = result.GetValue(tokenFile) is { } tokens ? Path.GetFullPath(tokens) : null,
+                RateLimitConfig = result.GetValue(rateLimits) is { } limits ? Path.GetFullPath(limits) : null,
                 ServiceCidr = result.GetValue(serviceCidr)!,
                 RunControllers = result.GetValue(controllers),
                 LeaseDuration = TimeSpan.FromSeconds(result.GetValue(leaseDuration)),

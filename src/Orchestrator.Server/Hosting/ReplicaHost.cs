@@ -103,6 +103,8 @@ public static class ReplicaHost
         builder.Services.AddSingleton<Security.Authorization.AuthorizerChain>();
         builder.Services.AddSingleton<Impersonation>();
         builder.Services.AddSingleton<Http.Rest.ReviewRest>();
+        builder.Services.AddSingleton(Security.RateLimits.RateLimitPolicy.Load(options.RateLimitConfig));
+        builder.Services.AddSingleton<Security.RateLimits.UserRateLimiter>();
         builder.Services.AddSingleton<RequestGate>();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<CustomResources.CustomResourceRegistrar>();

@@ -20,6 +20,9 @@ public sealed record ServerOptions
     /// <summary>kube's --token-auth-file: static bearer tokens (CSV), or null for none.</summary>
     public string? TokenAuthFile { get; init; }
 
+    /// <summary>Per-user rate limits (YAML) over the built-in ones, or null for the built-in ones alone.</summary>
+    public string? RateLimitConfig { get; init; }
+
     /// <summary>The range cluster IPs of services come from.</summary>
     public string ServiceCidr { get; init; } = "10.96.0.0/12";
 

@@ -8,7 +8,11 @@ namespace Orchestrator.Server.Security;
 /// What every API request passes before a handler sees it, in kube-apiserver's order: authentication (401),
 /// impersonation, per-user rate limits (429), authorization (403). Throws the Status error; the dispatcher writes it.
 /// </summary>
-public sealed class RequestGate(RequestAuthenticator authenticator, Impersonation impersonation, AuthorizerChain authorizer)
+public sealed class RequestGate(
+    RequestAuthenticator authenticator,
+    Impersonation impersonation,
+    RateLimits.UserRateLimiter rateLimiter,
+    AuthorizerChain authorizer)
 {
     /// <summary>Subresources whose streams open with a GET (WebSocket) but act: kube authorizes them as create.</summary>
     private static readonly HashSet<string> StreamingSubresources = ["exec", "attach", "portforward"];
@@ -18,6 +22,7 @@ public sealed class RequestGate(RequestAuthenticator authenticator, Impersonatio
         var user = await authenticator.AuthenticateAsync(context, cancellationToken);
         user = await impersonation.ApplyAsync(context.Request, user, cancellationToken);
         context.Items[typeof(UserInfo)] = user;
+        await rateLimiter.AdmitAsync(context, user, info, cancellationToken);
         var attributes = AttributesOf(user, context.Request, info);
         var result = await authorizer.AuthorizeAsync(attributes, cancellationToken);
         if (result.Decision != Decision.Allow)

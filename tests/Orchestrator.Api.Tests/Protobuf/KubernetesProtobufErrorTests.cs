@@ -68,14 +68,14 @@ public sealed class KubernetesProtobufErrorTests
     [Fact]
     public void UnknownKindIsUnsupportedMediaType()
     {
-        byte[] body = ProtoBytes.Envelope("rbac.authorization.k8s.io/v1", "Role", new ProtoBytes());
+        byte[] body = ProtoBytes.Envelope("storage.k8s.io/v1", "StorageClass", new ProtoBytes());
 
         ApiException error = Assert.Throws<ApiException>(() => KubernetesProtobuf.Decode(body));
 
         Assert.Equal(415, error.Status.Code);
         Assert.Equal("UnsupportedMediaType", error.Status.Reason);
         Assert.Equal(
-            "protobuf is not supported for kind \"Role\" in \"rbac.authorization.k8s.io/v1\"; send the object as application/json",
+            "protobuf is not supported for kind \"StorageClass\" in \"storage.k8s.io/v1\"; send the object as application/json",
             error.Status.Message);
     }
 }

@@ -100,10 +100,13 @@ public sealed class BuiltInResourcesTests
     {
         Assert.Equal(new GroupVersion("", "v1"), _registry.GroupVersions[0]);
         Assert.Contains(new GroupVersion("networking.k8s.io", "v1"), _registry.GroupVersions);
-        // Eight stored group-versions (apiextensions.k8s.io/v1 for CRDs) plus metrics.k8s.io/v1beta1 (discovery only).
+        // Nine stored group-versions (apiextensions.k8s.io/v1 for CRDs, rbac.authorization.k8s.io/v1), metrics.k8s.io/v1beta1
+        // (discovery only) and the review groups authentication.k8s.io/v1 and authorization.k8s.io/v1 (not stored).
         Assert.Contains(new GroupVersion("metrics.k8s.io", "v1beta1"), _registry.GroupVersions);
         Assert.Contains(new GroupVersion("apiextensions.k8s.io", "v1"), _registry.GroupVersions);
-        Assert.Equal(9, _registry.GroupVersions.Length);
+        Assert.Contains(new GroupVersion("rbac.authorization.k8s.io", "v1"), _registry.GroupVersions);
+        Assert.Contains(new GroupVersion("authorization.k8s.io", "v1"), _registry.GroupVersions);
+        Assert.Equal(12, _registry.GroupVersions.Length);
     }
 
     [Fact]

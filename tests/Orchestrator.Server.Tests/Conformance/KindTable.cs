@@ -42,6 +42,16 @@ public static class KindTable
 
     private static JsonObject Annotated() => new() { ["conformance.example.com/mutation"] = "initial" };
 
+    private static JsonArray ReadConfigMaps() =>
+        [new JsonObject { ["apiGroups"] = new JsonArray(""), ["resources"] = new JsonArray("configmaps"), ["verbs"] = new JsonArray("get", "list") }];
+
+    /// <summary>A binding of a user who never calls to a role of the fixture's name (a binding may name a role not yet made).</summary>
+    private static JsonObject Binding(string roleKind, string name) => new()
+    {
+        ["roleRef"] = new JsonObject { ["apiGroup"] = "rbac.authorization.k8s.io", ["kind"] = roleKind, ["name"] = name },
+        ["subjects"] = new JsonArray(new JsonObject { ["apiGroup"] = "rbac.authorization.k8s.io", ["kind"] = "User", ["name"] = $"conformance-{name}" }),
+    };
+
     private static JsonNode[] Strings(string prefix) => [.. Enumerable.Range(1, 5).Select(i => (JsonNode)JsonValue.Create($"{prefix}{i}"))];
 
     private static JsonNode[] Ints(int first, int step = 1) => [.. Enumerable.Range(0, 5).Select(i => (JsonNode)JsonValue.Create(first + i * step))];
@@ -326,6 +336,36 @@ public static class KindTable
             Pointer = "/spec/minAvailable",
             Values = Ints(2),
             Status = new("/spec/minAvailable", JsonValue.Create(9), "/status/expectedPods", [JsonValue.Create(7), JsonValue.Create(8)]),
+        },
+        new()
+        {
+            Resource = "rbac.authorization.k8s.io/v1/roles",
+            Make = (name, ns) => Object("rbac.authorization.k8s.io/v1", "Role", name, ns, new() { ["rules"] = ReadConfigMaps() }, Annotated()),
+            // rules is an atomic list; the annotation is a field every write method reaches the same way.
+            Pointer = AnnotationPointer,
+            Values = Strings("role-"),
+        },
+        new()
+        {
+            Resource = "rbac.authorization.k8s.io/v1/clusterroles",
+            Make = (name, _) => Object("rbac.authorization.k8s.io/v1", "ClusterRole", name, null, new() { ["rules"] = ReadConfigMaps() }, Annotated()),
+            Pointer = AnnotationPointer,
+            Values = Strings("clusterrole-"),
+        },
+        new()
+        {
+            Resource = "rbac.authorization.k8s.io/v1/rolebindings",
+            Make = (name, ns) => Object("rbac.authorization.k8s.io/v1", "RoleBinding", name, ns, Binding("Role", name), Annotated()),
+            // roleRef is immutable.
+            Pointer = AnnotationPointer,
+            Values = Strings("rolebinding-"),
+        },
+        new()
+        {
+            Resource = "rbac.authorization.k8s.io/v1/clusterrolebindings",
+            Make = (name, _) => Object("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", name, null, Binding("ClusterRole", name), Annotated()),
+            Pointer = AnnotationPointer,
+            Values = Strings("clusterrolebinding-"),
         },
         new()
         {
