@@ -63,13 +63,19 @@ public sealed class ApiCluster : IAsyncDisposable
     public HttpClient CreateHttpClient(ReplicaProcess replica, string user = "admin", string[]? groups = null)
     {
         using var pki = ClusterPki.LoadOrCreate(PkiDirectory);
-        var certificate = pki.IssueClientCertificate(user, groups ?? ["system:masters"]);
+        return CreateHttpClient(replica, pki.IssueClientCertificate(user, groups ?? ["system:masters"]), bearerToken: null);
+    }
+
+    /// <summary>An HTTPS client for a replica that trusts the cluster CA and presents the given credentials, or none.</summary>
+    public HttpClient CreateHttpClient(ReplicaProcess replica, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate, string? bearerToken)
+    {
+        using var pki = ClusterPki.LoadOrCreate(PkiDirectory);
         var authority = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(pki.Authority.RawData);
         var handler = new SocketsHttpHandler
         {
             SslOptions =
             {
-                ClientCertificates = [certificate],
+                ClientCertificates = certificate is null ? null : [certificate],
                 RemoteCertificateValidationCallback = (_, cert, _, _) =>
                 {
                     if (cert is null)
@@ -82,7 +88,10 @@ public sealed class ApiCluster : IAsyncDisposable
                 },
             },
         };
-        return new HttpClient(handler) { BaseAddress = replica.ApiUri, Timeout = TimeSpan.FromSeconds(30) };
+        var client = new HttpClient(handler) { BaseAddress = replica.ApiUri, Timeout = TimeSpan.FromSeconds(30) };
+        if (bearerToken is not null)
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearerToken);
+        return client;
     }
 
     /// <summary>Waits until every given replica answers /readyz with 200 (a leader, and caught up).</summary>

@@ -32,12 +32,21 @@ public static class ServerCommand
         var apiServerLease = new Option<double>("--apiserver-lease-duration") { Description = "Seconds a replica's identity lease lasts unrenewed; a stopped replica leaves the kubernetes Endpoints within about this long.", DefaultValueFactory = _ => 15 };
         var advertise = new Option<string>("--advertise-address") { Description = "IP address listed for this replica in the kubernetes Endpoints. Default: the --api address, or a host address when that is 0.0.0.0." };
         var tokenFile = new Option<string?>("--token-auth-file") { Description = "Static bearer tokens, CSV lines token,user,uid[,\"group1,group2\"] (as kube-apiserver's)." };
+        var oidcIssuer = new Option<string?>("--oidc-issuer-url") { Description = "Accept OpenID Connect ID tokens of this issuer (https; its discovery document and JWKS are fetched)." };
+        var oidcClient = new Option<string?>("--oidc-client-id") { Description = "The audience OIDC tokens must carry. Required with --oidc-issuer-url." };
+        var oidcUsernameClaim = new Option<string>("--oidc-username-claim") { Description = "The claim naming the user.", DefaultValueFactory = _ => "sub" };
+        var oidcUsernamePrefix = new Option<string?>("--oidc-username-prefix") { Description = "Put before OIDC user names; default issuer# unless the claim is email; '-' for none." };
+        var oidcGroupsClaim = new Option<string?>("--oidc-groups-claim") { Description = "The claim holding the user's groups (a string or a list)." };
+        var oidcGroupsPrefix = new Option<string>("--oidc-groups-prefix") { Description = "Put before OIDC group names.", DefaultValueFactory = _ => "" };
+        var oidcCa = new Option<string?>("--oidc-ca-file") { Description = "PEM bundle the issuer's TLS certificate must chain to (default: the system's roots)." };
+        var webhookConfig = new Option<string?>("--authentication-token-webhook-config-file") { Description = "kubeconfig-format file naming a TokenReview webhook that authenticates tokens no other authenticator takes." };
+        var webhookTtl = new Option<double>("--authentication-token-webhook-cache-ttl") { Description = "Seconds a webhook's yes is cached.", DefaultValueFactory = _ => 120 };
         var rateLimits = new Option<string?>("--rate-limit-config") { Description = "YAML file of per-user request limits per minute by verb class (users, groups, serviceAccounts, exempt), over the built-in ones." };
         var logLevel = new Option<string>("--log-level") { Description = "Trace, Debug, Information, Warning, Error.", DefaultValueFactory = _ => "Warning" };
 
         var command = new Command("server", "Run one API server replica.")
         {
-            data, raft, grpc, api, pki, serviceCidr, controllers, leaseDuration, renewDeadline, retryPeriod, nodeGrace, tolerationSeconds, lbPool, peers, join, snapshotEvery, watchWindow, maxMutating, maxReadOnly, replicationLag, apiServerLease, advertise, tokenFile, rateLimits, logLevel,
+            data, raft, grpc, api, pki, serviceCidr, controllers, leaseDuration, renewDeadline, retryPeriod, nodeGrace, tolerationSeconds, lbPool, peers, join, snapshotEvery, watchWindow, maxMutating, maxReadOnly, replicationLag, apiServerLease, advertise, tokenFile, oidcIssuer, oidcClient, oidcUsernameClaim, oidcUsernamePrefix, oidcGroupsClaim, oidcGroupsPrefix, oidcCa, webhookConfig, webhookTtl, rateLimits, logLevel,
         };
         command.SetAction((result, token) =>
         {
@@ -58,6 +67,20 @@ public static class ServerCommand
                 ApiEndpoint = ParseEndpoint(result.GetValue(api)!, "--api"),
                 PkiDirectory = Path.GetFullPath(result.GetValue(pki) ?? Path.Combine(result.GetValue(data)!, "pki")),
                 TokenAuthFile = result.GetValue(tokenFile) is { } tokens ? Path.GetFullPath(tokens) : null,
+                Oidc = result.GetValue(oidcIssuer) is { } issuer
+                    ? new Security.Authentication.OidcOptions
+                    {
+                        IssuerUrl = issuer.StartsWith("https://", StringComparison.Ordinal) ? issuer : throw new ArgumentException("--oidc-issuer-url: must be an https URL."),
+                        ClientId = result.GetValue(oidcClient) ?? throw new ArgumentException("--oidc-client-id is required with --oidc-issuer-url."),
+                        UsernameClaim = result.GetValue(oidcUsernameClaim)!,
+                        UsernamePrefix = result.GetValue(oidcUsernamePrefix),
+                        GroupsClaim = result.GetValue(oidcGroupsClaim),
+                        GroupsPrefix = result.GetValue(oidcGroupsPrefix)!,
+                        CaFile = result.GetValue(oidcCa) is { } ca ? Path.GetFullPath(ca) : null,
+                    }
+                    : null,
+                TokenWebhookConfig = result.GetValue(webhookConfig) is { } webhook ? Path.GetFullPath(webhook) : null,
+                TokenWebhookCacheTtl = TimeSpan.FromSeconds(Math.Max(0, result.GetValue(webhookTtl))),
                 RateLimitConfig = result.GetValue(rateLimits) is { } limits ? Path.GetFullPath(limits) : null,
                 ServiceCidr = result.GetValue(serviceCidr)!,
                 RunControllers = result.GetValue(controllers),

@@ -93,10 +93,20 @@ public static class ReplicaHost
         builder.Services.AddSingleton<ApiDispatcher>();
         builder.Services.AddSingleton<Security.Authentication.ClientCertificateAuthenticator>();
         builder.Services.AddSingleton<Security.Authentication.RequestAuthenticator>();
-        // Bearer token authenticators, tried in this order (kube's: token file, then service-account tokens).
+        // Bearer token authenticators, tried in this order (kube's: token file, service-account tokens, OIDC, webhook).
         builder.Services.AddSingleton(new Security.Authentication.ServiceAccountTokens(options.PkiDirectory));
         builder.Services.AddSingleton<Security.Authentication.ITokenAuthenticator>(new Security.Authentication.StaticTokenFile(options.TokenAuthFile));
         builder.Services.AddSingleton<Security.Authentication.ITokenAuthenticator, Security.Authentication.ServiceAccountTokenAuthenticator>();
+        if (options.Oidc is { } oidc)
+        {
+            builder.Services.AddSingleton<Security.Authentication.ITokenAuthenticator>(services => new Security.Authentication.OidcAuthenticator(
+                oidc, TimeProvider.System, services.GetRequiredService<ILogger<Security.Authentication.OidcAuthenticator>>()));
+        }
+        if (options.TokenWebhookConfig is { } webhook)
+        {
+            builder.Services.AddSingleton<Security.Authentication.ITokenAuthenticator>(services => new Security.Authentication.WebhookTokenAuthenticator(
+                webhook, options.TokenWebhookCacheTtl, TimeProvider.System, services.GetRequiredService<ILogger<Security.Authentication.WebhookTokenAuthenticator>>()));
+        }
         builder.Services.AddSingleton<Security.Authorization.Rbac.RbacAuthorizer>();
         builder.Services.AddSingleton<Security.Authorization.IAuthorizer>(services => services.GetRequiredService<Security.Authorization.Rbac.RbacAuthorizer>());
         builder.Services.AddHostedService(services => services.GetRequiredService<Security.Authorization.Rbac.RbacAuthorizer>());

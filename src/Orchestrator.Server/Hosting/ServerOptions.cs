@@ -20,6 +20,15 @@ public sealed record ServerOptions
     /// <summary>kube's --token-auth-file: static bearer tokens (CSV), or null for none.</summary>
     public string? TokenAuthFile { get; init; }
 
+    /// <summary>OpenID Connect ID tokens accepted as bearer tokens, or null for none.</summary>
+    public Security.Authentication.OidcOptions? Oidc { get; init; }
+
+    /// <summary>kube's --authentication-token-webhook-config-file (kubeconfig format), or null for no token webhook.</summary>
+    public string? TokenWebhookConfig { get; init; }
+
+    /// <summary>How long a webhook's yes is cached.</summary>
+    public TimeSpan TokenWebhookCacheTtl { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Per-user rate limits (YAML) over the built-in ones, or null for the built-in ones alone.</summary>
     public string? RateLimitConfig { get; init; }
 

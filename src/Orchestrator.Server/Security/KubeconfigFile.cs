@@ -7,17 +7,27 @@ namespace Orchestrator.Server.Security;
 
 /// <summary>
 /// Writes a kubeconfig with one cluster and context per replica (replica-1, replica-2, ...) that all
-/// use one admin client certificate; the current context is the first replica.
+/// use one user's credentials (a client certificate or a bearer token); the current context is the first replica.
 /// </summary>
 public static class KubeconfigFile
 {
     public static void Write(string path, IReadOnlyList<Uri> servers, ClusterPki pki, string user, IEnumerable<string> groups)
     {
         using var client = pki.IssueClientCertificate(user, groups);
-        var caData = Base64(pki.AuthorityPem);
-        var certData = Base64(client.ExportCertificatePem());
-        var keyData = Base64(PrivateKeyPem(client));
+        Write(path, servers, pki, user, new Dictionary<string, object>
+        {
+            ["client-certificate-data"] = Base64(client.ExportCertificatePem()),
+            ["client-key-data"] = Base64(PrivateKeyPem(client)),
+        });
+    }
 
+    /// <summary>The same kubeconfig for a user who presents a bearer token instead of a certificate.</summary>
+    public static void WriteWithToken(string path, IReadOnlyList<Uri> servers, ClusterPki pki, string user, string token) =>
+        Write(path, servers, pki, user, new Dictionary<string, object> { ["token"] = token });
+
+    private static void Write(string path, IReadOnlyList<Uri> servers, ClusterPki pki, string user, Dictionary<string, object> credentials)
+    {
+        var caData = Base64(pki.AuthorityPem);
         var clusters = new List<object>();
         var contexts = new List<object>();
         for (var i = 0; i < servers.Count; i++)
@@ -50,11 +60,7 @@ public static class KubeconfigFile
                 new Dictionary<string, object>
                 {
                     ["name"] = user,
-                    ["user"] = new Dictionary<string, object>
-                    {
-                        ["client-certificate-data"] = certData,
-                        ["client-key-data"] = keyData,
-                    },
+                    ["user"] = credentials,
                 },
             },
             ["preferences"] = new Dictionary<string, object>(),
