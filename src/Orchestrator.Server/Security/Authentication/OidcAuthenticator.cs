@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
@@ -67,18 +66,19 @@ public sealed class OidcAuthenticator : ITokenAuthenticator, IDisposable
 
     private AuthenticationResult UserOf(JsonWebToken jwt)
     {
-        if (!jwt.TryGetPayloadValue<JsonElement>(options.UsernameClaim, out var name) || name.ValueKind != JsonValueKind.String || name.GetString() is not { Length: > 0 } username)
+        if (!jwt.TryGetPayloadValue<string>(options.UsernameClaim, out var username) || string.IsNullOrEmpty(username))
             return AuthenticationResult.Failure($"oidc: the token has no string claim {options.UsernameClaim}");
         // kube: an email names a user only once the issuer has verified it.
-        if (options.UsernameClaim == "email" && jwt.TryGetPayloadValue<JsonElement>("email_verified", out var verified) && verified.ValueKind != JsonValueKind.True)
+        if (options.UsernameClaim == "email" && jwt.TryGetClaim("email_verified", out _)
+            && !(jwt.TryGetPayloadValue<bool>("email_verified", out var verified) && verified))
             return AuthenticationResult.Failure("oidc: email not verified");
         var groups = new List<string>();
-        if (options.GroupsClaim is { } groupsClaim && jwt.TryGetPayloadValue<JsonElement>(groupsClaim, out var claim))
+        if (options.GroupsClaim is { } groupsClaim && jwt.TryGetClaim(groupsClaim, out _))
         {
-            if (claim.ValueKind == JsonValueKind.String)
-                groups.Add(options.GroupsPrefix + claim.GetString());
-            else if (claim.ValueKind == JsonValueKind.Array)
-                groups.AddRange(claim.EnumerateArray().Where(g => g.ValueKind == JsonValueKind.String).Select(g => options.GroupsPrefix + g.GetString()));
+            if (jwt.TryGetPayloadValue<string[]>(groupsClaim, out var many) && many is not null)
+                groups.AddRange(many.Select(g => options.GroupsPrefix + g));
+            else if (jwt.TryGetPayloadValue<string>(groupsClaim, out var one) && one is not null)
+                groups.Add(options.GroupsPrefix + one);
             else
                 return AuthenticationResult.Failure($"oidc: claim {groupsClaim} is neither a string nor a list of strings");
         }
