@@ -53,6 +53,65 @@ public sealed class CredentialFuzzTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TokensSignedWithTheClusterKeyButWrongNeverAuthenticate()
+    {
+        // Signed by the real service-account key: only the claims are wrong (expired, not yet valid, another audience,
+        // an account or bound pod that does not exist), or the token is cut or altered after signing.
+        using var admin = cluster.CreateHttpClient(cluster.Replicas[0]);
+        using var created = await admin.PostAsync("/api/v1/namespaces/default/serviceaccounts", new StringContent(
+            """{"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"fuzz"}}""", Encoding.UTF8, "application/json"));
+        var uid = (string)JsonNode.Parse(await created.Content.ReadAsStringAsync())!["metadata"]!["uid"]!;
+        using var tokens = new Orchestrator.Server.Security.Authentication.ServiceAccountTokens(cluster.PkiDirectory);
+        var audiences = new[] { ServiceAccountTokensIssuer };
+        var now = DateTimeOffset.UtcNow;
+        var valid = tokens.Issue("default", "fuzz", uid, audiences, now, TimeSpan.FromHours(1), bound: null);
+        using (var http = AnonymousClient())
+        using (var request = new HttpRequestMessage(HttpMethod.Get, ProtectedPath) { Headers = { { "Authorization", $"Bearer {valid}" } } })
+        using (var response = await http.SendAsync(request))
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode); // authenticated, and not allowed: the control case
+
+        var random = new Random(1203);
+        var cases = Enumerable.Range(0, 1_000).Select(i => (i % 8) switch
+        {
+            0 => ("expired", tokens.Issue("default", "fuzz", uid, audiences, now.AddHours(-3), TimeSpan.FromHours(1), null)),
+            1 => ("not yet valid", tokens.Issue("default", "fuzz", uid, audiences, now.AddHours(2), TimeSpan.FromHours(1), null)),
+            2 => ("wrong audience", tokens.Issue("default", "fuzz", uid, ["https://elsewhere.example.com"], now, TimeSpan.FromHours(1), null)),
+            3 => ("wrong uid", tokens.Issue("default", "fuzz", Guid.NewGuid().ToString(), audiences, now, TimeSpan.FromHours(1), null)),
+            4 => ("no such account", tokens.Issue("kube-system", $"ghost-{i}", Guid.NewGuid().ToString(), audiences, now, TimeSpan.FromHours(1), null)),
+            5 => ("bound to a missing pod", tokens.Issue("default", "fuzz", uid, audiences, now, TimeSpan.FromHours(1),
+                new Orchestrator.Server.Security.Authentication.BoundObject("Pod", $"gone-{i}", Guid.NewGuid().ToString()))),
+            6 => ("truncated", valid[..random.Next(0, valid.Length - 1)]),
+            _ => ("altered", Alter(random, valid)),
+        }).ToList();
+        using var client = AnonymousClient();
+        await RunAsync(cases, async item =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, ProtectedPath);
+            Assert.True(request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {item.Item2}"), item.Item1);
+            using var response = await client.SendAsync(request);
+            await AssertUnauthorizedAsync(response, item.Item1);
+        });
+    }
+
+    private const string ServiceAccountTokensIssuer = Orchestrator.Server.Security.Authentication.ServiceAccountTokens.Issuer;
+
+    /// <summary>The token with one character of its header, claims or signature changed.</summary>
+    private static string Alter(Random random, string token)
+    {
+        var chars = token.ToCharArray();
+        int at;
+        // Not a segment's last character: its low bits may be padding that decoding ignores.
+        do
+            at = random.Next(chars.Length - 1);
+        while (chars[at] == '.' || chars[at + 1] == '.');
+        var replacement = chars[at];
+        while (replacement == chars[at])
+            replacement = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[random.Next(64)];
+        chars[at] = replacement;
+        return new string(chars);
+    }
+
+    [Fact]
     public async Task ItsOwnGoodCredentialIsServed()
     {
         // The fuzz cases above only mean something if a well-formed credential gets through the same door.
