@@ -3,13 +3,9 @@ using Orchestrator.Api.Objects;
 
 namespace Orchestrator.Api.Tables;
 
-/// <summary>rbac.authorization.k8s.io/v1 rows: roles by creation time, bindings by the role and (wide) their subjects.</summary>
+/// <summary>rbac.authorization.k8s.io/v1 bindings: the role and (wide) the subjects. Roles print as <see cref="DefaultTablePrinter"/>.</summary>
 internal static class RbacPrinters
 {
-    public static TablePrinter Role { get; } = new(
-        [CommonColumns.Name, new TableColumn("Created At", "date", CommonColumns.CreationTimestampDescription)],
-        (obj, _) => new JsonArray(obj.Name(), obj.Created() is { } created ? Json.Timestamp(created) : null));
-
     public static TablePrinter RoleBinding { get; } = new(
         [
             CommonColumns.Name,

@@ -32,11 +32,11 @@ internal static class TablePrinters
         [new("storage.k8s.io", "StorageClass")] = StoragePrinters.StorageClass,
         [new("coordination.k8s.io", "Lease")] = ClusterPrinters.Lease,
         [new("policy", "PodDisruptionBudget")] = PolicyPrinters.PodDisruptionBudget,
-        [new("rbac.authorization.k8s.io", "Role")] = RbacPrinters.Role,
-        [new("rbac.authorization.k8s.io", "ClusterRole")] = RbacPrinters.Role,
+        [new("rbac.authorization.k8s.io", "Role")] = DefaultTablePrinter.Printer,
+        [new("rbac.authorization.k8s.io", "ClusterRole")] = DefaultTablePrinter.Printer,
         [new("rbac.authorization.k8s.io", "RoleBinding")] = RbacPrinters.RoleBinding,
         [new("rbac.authorization.k8s.io", "ClusterRoleBinding")] = RbacPrinters.RoleBinding,
-        [new("apiextensions.k8s.io", "CustomResourceDefinition")] = ApiExtensionsPrinters.CustomResourceDefinition,
+        [new("apiextensions.k8s.io", "CustomResourceDefinition")] = DefaultTablePrinter.Printer,
     }.ToFrozenDictionary();
 
     public static bool HasPrinter(GroupKind kind) => ByKind.ContainsKey(kind);
