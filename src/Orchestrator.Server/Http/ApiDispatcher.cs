@@ -26,6 +26,7 @@ public sealed class ApiDispatcher(
     CustomResources.CustomResourceRegistrar customResources,
     Security.RequestGate gate,
     Rest.ReviewRest reviews,
+    Security.Authentication.ServiceAccountTokens serviceAccountTokens,
     ILogger<ApiDispatcher> logger)
 {
     public static readonly System.Text.Json.Nodes.JsonObject Version = new()
@@ -137,6 +138,14 @@ public sealed class ApiDispatcher(
         {
             case "/version":
                 await ApiResponses.WriteJsonAsync(context, 200, Version.DeepClone());
+                return;
+            case "/.well-known/openid-configuration":
+                // Service-account token issuer discovery, so others can verify the cluster's tokens (kube's
+                // ServiceAccountIssuerDiscovery; RBAC role system:service-account-issuer-discovery).
+                await ApiResponses.WriteJsonAsync(context, 200, serviceAccountTokens.Discovery($"https://{context.Request.Host}/openid/v1/jwks"));
+                return;
+            case "/openid/v1/jwks":
+                await ApiResponses.WriteJsonAsync(context, 200, serviceAccountTokens.Jwks(), "application/jwk-set+json");
                 return;
             case "/healthz" or "/livez":
                 await WriteTextAsync(context, 200, "ok");

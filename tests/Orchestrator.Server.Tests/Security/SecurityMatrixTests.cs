@@ -145,6 +145,35 @@ public sealed class SecurityMatrixTests(SecurityMatrixTests.Cluster fixture) : I
         Assert.Equal(reviewsBefore + 1, fixture.Webhook.Reviews);
     }
 
+    [Fact]
+    public async Task Service_account_tokens_verify_against_the_published_issuer_keys()
+    {
+        var token = fixture.Identities[("serviceaccount", true)].Token!;
+        using var account = fixture.Api.CreateHttpClient(fixture.Api.Replicas[1], certificate: null, token);
+        using var discovery = await account.GetAsync("/.well-known/openid-configuration");
+        var document = JsonNode.Parse(await discovery.Content.ReadAsStringAsync())!;
+        Assert.True(discovery.StatusCode == HttpStatusCode.OK, document.ToJsonString());
+        Assert.Equal(Orchestrator.Server.Security.Authentication.ServiceAccountTokens.Issuer, (string?)document["issuer"]);
+        using var jwks = await account.GetAsync(new Uri((string)document["jwks_uri"]!).PathAndQuery);
+        Assert.Equal(HttpStatusCode.OK, jwks.StatusCode);
+        var keys = new Microsoft.IdentityModel.Tokens.JsonWebKeySet(await jwks.Content.ReadAsStringAsync());
+        var result = await new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().ValidateTokenAsync(token, new Microsoft.IdentityModel.Tokens.TokenValidationParameters
+        {
+            ValidIssuer = (string?)document["issuer"],
+            ValidAudience = Orchestrator.Server.Security.Authentication.ServiceAccountTokens.Issuer,
+            IssuerSigningKeys = keys.GetSigningKeys(),
+        });
+        Assert.True(result.IsValid, result.Exception?.Message);
+
+        // Not published to everyone: a user outside system:serviceaccounts is refused, anonymous is 401.
+        using var user = fixture.Api.CreateHttpClient(fixture.Api.Replicas[1], certificate: null, fixture.Identities[("token-file", true)].Token);
+        using (var refused = await user.GetAsync("/openid/v1/jwks"))
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        using var anonymous = fixture.Api.CreateHttpClient(fixture.Api.Replicas[1], certificate: null, bearerToken: null);
+        using (var unauthorized = await anonymous.GetAsync("/openid/v1/jwks"))
+            Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
+    }
+
     private static async Task<HttpResponseMessage> SendAsync(HttpClient client, string verb, string name)
     {
         var collection = $"/api/v1/namespaces/{Namespace}/configmaps";

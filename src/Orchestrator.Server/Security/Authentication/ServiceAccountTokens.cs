@@ -85,6 +85,16 @@ public sealed class ServiceAccountTokens : IDisposable
     /// <summary>Whether a token claims to come from this issuer (read without validation; decides whose token it is).</summary>
     public static bool ClaimsOurIssuer(string token) => UnverifiedJwt.IssuerOf(token) == Issuer;
 
+    /// <summary>The OpenID discovery document of the token issuer (served at /.well-known/openid-configuration).</summary>
+    public JsonObject Discovery(string jwksUri) => new()
+    {
+        ["issuer"] = Issuer,
+        ["jwks_uri"] = jwksUri,
+        ["response_types_supported"] = new JsonArray("id_token"),
+        ["subject_types_supported"] = new JsonArray("public"),
+        ["id_token_signing_alg_values_supported"] = new JsonArray("ES256"),
+    };
+
     /// <summary>The public key as a JWKS document (served at /openid/v1/jwks).</summary>
     public JsonObject Jwks()
     {

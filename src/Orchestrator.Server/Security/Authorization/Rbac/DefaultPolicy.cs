@@ -39,6 +39,8 @@ public static class DefaultPolicy
             Rule(["create"], ["authorization.k8s.io"], ["selfsubjectaccessreviews", "selfsubjectrulesreviews"]),
             Rule(["create"], ["authentication.k8s.io"], ["selfsubjectreviews"]),
         ]);
+        yield return Role("system:service-account-issuer-discovery",
+            [Urls(["get"], "/.well-known/openid-configuration", "/.well-known/openid-configuration/", "/openid/v1/jwks", "/openid/v1/jwks/")]);
         yield return Role("system:monitoring", [Urls(["get"], "/metrics", "/healthz", "/livez", "/readyz", "/healthz/*", "/livez/*", "/readyz/*")]);
 
         // admin > edit > view by aggregation, as kube: a CRD's role labeled aggregate-to-view reaches all three.
@@ -90,6 +92,7 @@ public static class DefaultPolicy
         yield return Binding("system:public-info-viewer", "system:public-info-viewer", Group(UserInfo.AuthenticatedGroup), Group(UserInfo.UnauthenticatedGroup));
         yield return Binding("system:basic-user", "system:basic-user", Group(UserInfo.AuthenticatedGroup));
         yield return Binding("system:monitoring", "system:monitoring", Group(MonitoringGroup));
+        yield return Binding("system:service-account-issuer-discovery", "system:service-account-issuer-discovery", Group("system:serviceaccounts"));
         yield return Binding("system:orchestrator:controller-manager", "system:orchestrator:controller-manager", User(ControllerManagerUser));
         yield return Binding("system:orchestrator:scheduler", "system:orchestrator:scheduler", User(SchedulerUser));
         yield return Binding("system:orchestrator:node", "system:orchestrator:node", Group(NodesGroup));
