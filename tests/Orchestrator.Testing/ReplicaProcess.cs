@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Text;
+using System.Net;
 using Grpc.Net.Client;
+using Orchestrator.Server.Security;
+using Orchestrator.Storage.Replication;
 using Orchestrator.Storage.Replication.Grpc;
 
 namespace Orchestrator.Testing;
@@ -48,7 +51,18 @@ public sealed class ReplicaProcess : IAsyncDisposable
         get { lock (output) return output.ToString(); }
     }
 
-    public Store.StoreClient Client => new(channel ??= GrpcChannel.ForAddress($"http://{GrpcEndpoint}"));
+    /// <summary>The internal store API, reached as a replica would: mutual TLS with a peer certificate of the cluster CA.</summary>
+    public Store.StoreClient Client => new(channel ??= GrpcChannel.ForAddress($"https://{GrpcEndpoint}", new GrpcChannelOptions { HttpHandler = PeerHandler() }));
+
+    /// <summary>An HTTP client for the internal port (its /metrics), holding a replica certificate.</summary>
+    public HttpClient CreatePeerHttpClient() => new(PeerHandler()) { BaseAddress = new Uri($"https://{GrpcEndpoint}") };
+
+    private SocketsHttpHandler PeerHandler()
+    {
+        using var pki = ClusterPki.LoadOrCreate(PkiDirectory);
+        var tls = new PeerTls(pki.IssuePeerCertificate("test-harness", [IPAddress.Loopback]), _ => true);
+        return new SocketsHttpHandler { SslOptions = tls.ClientOptions() };
+    }
 
     /// <param name="extraArgs">More `orchestrator server` options, e.g. shorter leader-election timings for tests.</param>
     public void Start(IEnumerable<string> peers, bool join = false, long snapshotEvery = 50_000, int watchWindow = 100_000, IEnumerable<string>? extraArgs = null)

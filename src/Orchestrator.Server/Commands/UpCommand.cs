@@ -77,7 +77,7 @@ public static class UpCommand
 
             Console.WriteLine($"Cluster ready in {(DateTime.UtcNow - started).TotalSeconds:0.0} s: {count} replica(s), {realNodes} real node(s), {simulated} simulated node(s).");
             foreach (var replica in layout.Replicas)
-                Console.WriteLine($"  {replica.Name}: API {replica.ApiUri}, raft {replica.Raft}, metrics http://{replica.Grpc}/metrics (h2c) and {replica.ApiUri}metrics, log {Path.Combine(directory, replica.Name, "server.log")}");
+                Console.WriteLine($"  {replica.Name}: API {replica.ApiUri}, raft {replica.Raft}, internal gRPC {replica.Grpc} (replicas only), metrics {replica.ApiUri}metrics, log {Path.Combine(directory, replica.Name, "server.log")}");
             if (realNodes > 0 && OperatingSystem.IsLinux())
             {
                 var registry = cluster.Registry;

@@ -15,7 +15,7 @@ using Orchestrator.Storage.Watch;
 namespace Orchestrator.Server.Hosting;
 
 /// <summary>
-/// One replica process: the replicated store, its internal gRPC port (forwarding, store API, /metrics)
+/// One replica process: the replicated store, its internal gRPC port (forwarding, store API, /metrics; replicas only, mutual TLS)
 /// and the Kubernetes API over HTTPS. The store starts before the web host and stops after it.
 /// </summary>
 public static class ReplicaHost
@@ -28,6 +28,8 @@ public static class ReplicaHost
             .SetMinimumLevel(level));
         using var pki = ClusterPki.LoadOrCreate(options.PkiDirectory);
         using var serving = pki.IssueServerCertificate(["localhost", Dns.GetHostName()], [IPAddress.Loopback, IPAddress.IPv6Loopback, options.ApiEndpoint.Address]);
+        using var peerCertificate = pki.IssuePeerCertificate(options.RaftEndpoint.ToString(), [IPAddress.Loopback, options.RaftEndpoint.Address, options.GrpcEndpoint.Address]);
+        var peerTls = new PeerTls(peerCertificate, pki.VerifyPeer);
         using var metrics = new StoreMetrics();
         using var apiMetrics = new ApiMetrics();
         using var inflight = new InflightLimits(options.MaxMutatingRequestsInflight, options.MaxRequestsInflight, apiMetrics);
@@ -39,7 +41,8 @@ public static class ReplicaHost
         var replica = new ReplicaOptions
         {
             RaftEndpoint = options.RaftEndpoint,
-            GrpcAddress = $"http://{options.GrpcEndpoint}",
+            GrpcAddress = $"https://{options.GrpcEndpoint}",
+            PeerTls = peerTls,
             MaxReplicationLag = options.MaxReplicationLag,
             Members = options.Peers,
             StateMachine = new StateMachineOptions
@@ -58,7 +61,17 @@ public static class ReplicaHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = RequestBody.MaxBytes + 1;
-            kestrel.Listen(options.GrpcEndpoint, listen => listen.Protocols = HttpProtocols.Http2);
+            // Replicas only: a connection without a replica certificate from the cluster CA fails its handshake.
+            kestrel.Listen(options.GrpcEndpoint, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                listen.UseHttps(new HttpsConnectionAdapterOptions
+                {
+                    ServerCertificate = peerCertificate,
+                    ClientCertificateMode = ClientCertificateMode.RequireCertificate,
+                    ClientCertificateValidation = (certificate, _, _) => pki.VerifyPeer(certificate),
+                });
+            });
             kestrel.Listen(options.ApiEndpoint, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;

@@ -14,6 +14,9 @@ public sealed class ClusterPki : IDisposable
     public const string CaCertificateFile = "ca.crt";
     public const string CaKeyFile = "ca.key";
 
+    /// <summary>The organization of every replica's peer certificate.</summary>
+    public const string PeerGroup = "system:replicas";
+
     private ClusterPki(X509Certificate2 authority) => Authority = authority;
 
     /// <summary>The CA certificate with its private key.</summary>
@@ -68,6 +71,35 @@ public sealed class ClusterPki : IDisposable
         return Issue(subject.Build().Name, extension: null, Oid("1.3.6.1.5.5.7.3.2"));
     }
 
+    /// <summary>
+    /// A replica's certificate for the links between replicas (Raft and internal gRPC), both as server and as client:
+    /// O=system:replicas marks the role, so a user's client certificate from the same CA cannot speak Raft.
+    /// </summary>
+    public X509Certificate2 IssuePeerCertificate(string member, IEnumerable<IPAddress> addresses)
+    {
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("localhost");
+        foreach (var address in addresses)
+            names.AddIpAddress(address);
+        var subject = new X500DistinguishedNameBuilder();
+        subject.AddOrganizationName(PeerGroup);
+        subject.AddCommonName($"system:replica:{member}");
+        return Issue(subject.Build().Name, names.Build(), Oid("1.3.6.1.5.5.7.3.1"), Oid("1.3.6.1.5.5.7.3.2"));
+    }
+
+    /// <summary>Whether <paramref name="certificate"/> is a replica's: this CA's, valid now, for both TLS roles, in <see cref="PeerGroup"/>.</summary>
+    public bool VerifyPeer(X509Certificate2 certificate)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(Authority);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.ApplicationPolicy.Add(Oid("1.3.6.1.5.5.7.3.1"));
+        chain.ChainPolicy.ApplicationPolicy.Add(Oid("1.3.6.1.5.5.7.3.2"));
+        return chain.Build(certificate) && certificate.SubjectName.EnumerateRelativeDistinguishedNames()
+            .Any(rdn => rdn.GetSingleElementType().Value == "2.5.4.10" && rdn.GetSingleElementValue() == PeerGroup);
+    }
+
     /// <summary>Whether <paramref name="certificate"/> was issued by this CA and is within its validity.</summary>
     public bool Verify(X509Certificate2 certificate)
     {
@@ -91,13 +123,13 @@ public sealed class ClusterPki : IDisposable
 
     public void Dispose() => Authority.Dispose();
 
-    private X509Certificate2 Issue(string subject, X509Extension? extension, Oid usage)
+    private X509Certificate2 Issue(string subject, X509Extension? extension, params Oid[] usages)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([usage], false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([.. usages], false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Authority, true, false));
         if (extension is not null)
             request.CertificateExtensions.Add(extension);

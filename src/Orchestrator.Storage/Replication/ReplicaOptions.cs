@@ -12,6 +12,9 @@ public sealed record ReplicaOptions
     /// <summary>The address of this replica's internal gRPC service, advertised to peers for forwarding.</summary>
     public required string GrpcAddress { get; init; }
 
+    /// <summary>Mutual TLS for the Raft transport and for the gRPC calls between replicas (forwarding, quotas, status).</summary>
+    public required PeerTls PeerTls { get; init; }
+
     /// <summary>
     /// The static membership, this replica included. Empty when joining a running cluster: the new
     /// replica then waits to be added through <see cref="ReplicatedStore.AddMemberAsync"/> on the leader.

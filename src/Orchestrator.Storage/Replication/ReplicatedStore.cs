@@ -25,7 +25,7 @@ public sealed partial class ReplicatedStore : IAsyncDisposable
     private readonly KvStateMachine stateMachine;
     private readonly WriteAheadLog wal;
     private readonly RaftCluster cluster;
-    private readonly LeaderClients leaderClients = new();
+    private readonly LeaderClients leaderClients;
     private readonly QuotaWindows quotas = new(TimeProvider.System);
     private readonly QuotaWindows localQuotas = new(TimeProvider.System);
     private readonly MeterListener walListener;
@@ -37,6 +37,7 @@ public sealed partial class ReplicatedStore : IAsyncDisposable
         this.options = options;
         this.metrics = metrics;
         logger = loggerFactory.CreateLogger<ReplicatedStore>();
+        leaderClients = new LeaderClients(options.PeerTls);
         stateMachine = KvStateMachine.Open(options.StateMachine, loggerFactory.CreateLogger<KvStateMachine>(), metrics);
         wal = new WriteAheadLog(new WriteAheadLog.Options
         {
@@ -62,7 +63,10 @@ public sealed partial class ReplicatedStore : IAsyncDisposable
             MaxReplicationLag = options.MaxReplicationLag,
             LoggerFactory = loggerFactory,
             ConfigurationStorage = membership,
+            SslOptions = new DotNext.Net.Security.SslOptions(),
         };
+        Configure(configuration.SslOptions!.ServerOptions, options.PeerTls.ServerOptions());
+        Configure(configuration.SslOptions.ClientOptions, options.PeerTls.ClientOptions());
         configuration.Metadata[GrpcMetadataKey] = options.GrpcAddress;
         cluster = new RaftCluster(configuration) { AuditTrail = wal };
         cluster.LeaderChanged += OnLeaderChanged;
@@ -86,6 +90,20 @@ public sealed partial class ReplicatedStore : IAsyncDisposable
         await store.cluster.StartAsync(token).ConfigureAwait(false);
         store.lagProbe.Start();
         return store;
+    }
+
+    private static void Configure(System.Net.Security.SslServerAuthenticationOptions target, System.Net.Security.SslServerAuthenticationOptions source)
+    {
+        target.ServerCertificate = source.ServerCertificate;
+        target.ClientCertificateRequired = source.ClientCertificateRequired;
+        target.RemoteCertificateValidationCallback = source.RemoteCertificateValidationCallback;
+    }
+
+    private static void Configure(System.Net.Security.SslClientAuthenticationOptions target, System.Net.Security.SslClientAuthenticationOptions source)
+    {
+        target.ClientCertificates = source.ClientCertificates;
+        target.RemoteCertificateValidationCallback = source.RemoteCertificateValidationCallback;
+        target.CertificateRevocationCheckMode = source.CertificateRevocationCheckMode;
     }
 
     public bool IsLeader => cluster.Leader is { IsRemote: false };

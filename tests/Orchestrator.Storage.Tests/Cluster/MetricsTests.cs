@@ -9,8 +9,10 @@ public sealed class MetricsTests
 {
     private static async Task<string> ScrapeAsync(ReplicaProcess replica)
     {
-        using var http = new HttpClient { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
-        return await http.GetStringAsync($"http://{replica.GrpcEndpoint}/metrics");
+        using var http = replica.CreatePeerHttpClient();
+        http.DefaultRequestVersion = HttpVersion.Version20;
+        http.DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        return await http.GetStringAsync("/metrics");
     }
 
     private static double Value(string text, string series)
