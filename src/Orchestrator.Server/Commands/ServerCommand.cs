@@ -41,12 +41,14 @@ public static class ServerCommand
         var oidcCa = new Option<string?>("--oidc-ca-file") { Description = "PEM bundle the issuer's TLS certificate must chain to (default: the system's roots)." };
         var webhookConfig = new Option<string?>("--authentication-token-webhook-config-file") { Description = "kubeconfig-format file naming a TokenReview webhook that authenticates tokens no other authenticator takes." };
         var webhookTtl = new Option<double>("--authentication-token-webhook-cache-ttl") { Description = "Seconds a webhook's yes is cached.", DefaultValueFactory = _ => 120 };
+        var encryption = new Option<string?>("--encryption-provider-config") { Description = "EncryptionConfiguration YAML (apiserver.config.k8s.io/v1): resources whose values are stored sealed with AES-GCM; the same file on every replica." };
+        var auditLog = new Option<string?>("--audit-log-path") { Description = "Append one audit.k8s.io/v1 Event per request (JSON lines, Metadata level) to this file; '-' for standard output." };
         var rateLimits = new Option<string?>("--rate-limit-config") { Description = "YAML file of per-user request limits per minute by verb class (users, groups, serviceAccounts, exempt), over the built-in ones." };
         var logLevel = new Option<string>("--log-level") { Description = "Trace, Debug, Information, Warning, Error.", DefaultValueFactory = _ => "Warning" };
 
         var command = new Command("server", "Run one API server replica.")
         {
-            data, raft, grpc, api, pki, serviceCidr, controllers, leaseDuration, renewDeadline, retryPeriod, nodeGrace, tolerationSeconds, lbPool, peers, join, snapshotEvery, watchWindow, maxMutating, maxReadOnly, replicationLag, apiServerLease, advertise, tokenFile, oidcIssuer, oidcClient, oidcUsernameClaim, oidcUsernamePrefix, oidcGroupsClaim, oidcGroupsPrefix, oidcCa, webhookConfig, webhookTtl, rateLimits, logLevel,
+            data, raft, grpc, api, pki, serviceCidr, controllers, leaseDuration, renewDeadline, retryPeriod, nodeGrace, tolerationSeconds, lbPool, peers, join, snapshotEvery, watchWindow, maxMutating, maxReadOnly, replicationLag, apiServerLease, advertise, tokenFile, oidcIssuer, oidcClient, oidcUsernameClaim, oidcUsernamePrefix, oidcGroupsClaim, oidcGroupsPrefix, oidcCa, webhookConfig, webhookTtl, rateLimits, encryption, auditLog, logLevel,
         };
         command.SetAction((result, token) =>
         {
@@ -82,6 +84,8 @@ public static class ServerCommand
                 TokenWebhookConfig = result.GetValue(webhookConfig) is { } webhook ? Path.GetFullPath(webhook) : null,
                 TokenWebhookCacheTtl = TimeSpan.FromSeconds(Math.Max(0, result.GetValue(webhookTtl))),
                 RateLimitConfig = result.GetValue(rateLimits) is { } limits ? Path.GetFullPath(limits) : null,
+                EncryptionConfig = result.GetValue(encryption) is { } sealing ? Path.GetFullPath(sealing) : null,
+                AuditLogPath = result.GetValue(auditLog) is { } audit ? audit == "-" ? "-" : Path.GetFullPath(audit) : null,
                 ServiceCidr = result.GetValue(serviceCidr)!,
                 RunControllers = result.GetValue(controllers),
                 LeaseDuration = TimeSpan.FromSeconds(result.GetValue(leaseDuration)),

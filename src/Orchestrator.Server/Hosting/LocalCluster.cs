@@ -32,12 +32,16 @@ public sealed class LocalCluster(string dataDirectory, LocalClusterLayout layout
         using var pki = ClusterPki.LoadOrCreate(PkiDirectory);
         KubeconfigFile.Write(KubeconfigPath, [.. layout.Replicas.Select(r => r.ApiUri)], pki, "admin", ["system:masters"]);
 
+        var encryption = Path.Combine(PkiDirectory, "encryption-config.yaml");
+        Security.Encryption.StorageEncryption.CreateIfMissing(encryption);
+
         var peers = string.Join(',', layout.Replicas.Select(r => r.Raft));
         foreach (var replica in layout.Replicas)
         {
             var directory = Path.Combine(dataDirectory, replica.Name);
             await LocalProcesses.StartAsync(LocalProcesses.Self("server", "--data", directory, "--raft", replica.Raft, "--grpc", replica.Grpc,
-                "--api", replica.Api, "--pki", PkiDirectory, "--peers", peers), Path.Combine(directory, "server.log"), PidFile(replica), token);
+                "--api", replica.Api, "--pki", PkiDirectory, "--peers", peers, "--encryption-provider-config", encryption,
+                "--audit-log-path", Path.Combine(directory, "audit.log")), Path.Combine(directory, "server.log"), PidFile(replica), token);
         }
         try
         {

@@ -30,6 +30,7 @@ public static class ReplicaHost
         using var serving = pki.IssueServerCertificate(["localhost", Dns.GetHostName()], [IPAddress.Loopback, IPAddress.IPv6Loopback, options.ApiEndpoint.Address]);
         using var peerCertificate = pki.IssuePeerCertificate(options.RaftEndpoint.ToString(), [IPAddress.Loopback, options.RaftEndpoint.Address, options.GrpcEndpoint.Address]);
         var peerTls = new PeerTls(peerCertificate, pki.VerifyPeer);
+        using var encryption = Security.Encryption.StorageEncryption.Load(options.EncryptionConfig);
         using var metrics = new StoreMetrics();
         using var apiMetrics = new ApiMetrics();
         using var inflight = new InflightLimits(options.MaxMutatingRequestsInflight, options.MaxRequestsInflight, apiMetrics);
@@ -91,6 +92,7 @@ public static class ReplicaHost
         builder.Services.AddSingleton(apiMetrics);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(ResourceRegistry.CreateWithBuiltIns());
+        builder.Services.AddSingleton(encryption);
         builder.Services.AddSingleton<ObjectStore>();
         builder.Services.AddSingleton(new ServiceIpAllocator(options.ServiceCidr));
         builder.Services.AddSingleton<StrategyTable>();
@@ -128,6 +130,8 @@ public static class ReplicaHost
         builder.Services.AddSingleton<Http.Rest.ReviewRest>();
         builder.Services.AddSingleton(Security.RateLimits.RateLimitPolicy.Load(options.RateLimitConfig));
         builder.Services.AddSingleton<Security.RateLimits.UserRateLimiter>();
+        builder.Services.AddSingleton<Security.Audit.AuditLog>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<Security.Audit.AuditLog>());
         builder.Services.AddSingleton<RequestGate>();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<CustomResources.CustomResourceRegistrar>();

@@ -32,6 +32,12 @@ public sealed record ServerOptions
     /// <summary>Per-user rate limits (YAML) over the built-in ones, or null for the built-in ones alone.</summary>
     public string? RateLimitConfig { get; init; }
 
+    /// <summary>EncryptionConfiguration file; null stores every value as it is.</summary>
+    public string? EncryptionConfig { get; init; }
+
+    /// <summary>Audit log file ("-" for standard output); null writes no audit log.</summary>
+    public string? AuditLogPath { get; init; }
+
     /// <summary>The range cluster IPs of services come from.</summary>
     public string ServiceCidr { get; init; } = "10.96.0.0/12";
 

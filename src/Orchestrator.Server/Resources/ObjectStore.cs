@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Orchestrator.Api.Errors;
 using Orchestrator.Api.Registry;
 using Orchestrator.Api.Schema;
+using Orchestrator.Server.Security.Encryption;
 using Orchestrator.Storage.Commands;
 using Orchestrator.Storage.Replication;
 using Orchestrator.Storage.State;
@@ -15,9 +16,10 @@ namespace Orchestrator.Server.Resources;
 /// <summary>
 /// Objects over the replicated key-value store: key layout, encoding, and store outcomes turned
 /// into Kubernetes errors (no leader leaves as NoLeaderException, which the API's one error boundary answers with 503). Objects are stored without metadata.resourceVersion; it is the key's
-/// modification revision (the Raft index), filled in on every read, as kube-apiserver does with etcd.
+/// modification revision (the Raft index), filled in on every read, as kube-apiserver does with etcd. Values of resources
+/// the encryption configuration lists are sealed here before they are proposed and opened here on every read.
 /// </summary>
-public sealed class ObjectStore(ReplicatedStore store)
+public sealed class ObjectStore(ReplicatedStore store, StorageEncryption encryption)
 {
     /// <summary>Kubernetes does not escape '&lt;', '&gt;', '&amp;' or quotes as \u sequences; neither does the stored form.</summary>
     private static readonly JsonSerializerOptions StoredForm = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -38,7 +40,7 @@ public sealed class ObjectStore(ReplicatedStore store)
     public async Task<JsonObject?> GetAsync(string key, bool local, CancellationToken token)
     {
         var (value, _) = await store.GetAsync(key, local, token);
-        return value is null ? null : Decode(value.Value, value.ModRevision);
+        return value is null ? null : Decode(encryption.Open(key, value.Value), value.ModRevision);
     }
 
     /// <summary>One page of a prefix; Revision is the state the page was read at.</summary>
@@ -46,16 +48,19 @@ public sealed class ObjectStore(ReplicatedStore store)
         string prefix, string? startAfter, int limit, bool local, CancellationToken token)
     {
         var page = await store.ListAsync(prefix, startAfter, limit, local, token);
-        return ([.. page.Items.Select(kv => (kv.Key, Decode(kv.Value, kv.ModRevision)))], page.Revision, page.More);
+        return ([.. page.Items.Select(kv => (kv.Key, Decode(encryption.Open(kv.Key, kv.Value), kv.ModRevision)))], page.Revision, page.More);
     }
 
     /// <summary>One page of a prefix as stored (objects without their resourceVersion; see <see cref="StoredJson"/>).</summary>
-    public Task<ListPage> ListStoredAsync(string prefix, string? startAfter, int limit, bool local, CancellationToken token) =>
-        store.ListAsync(prefix, startAfter, limit, local, token);
+    public async Task<ListPage> ListStoredAsync(string prefix, string? startAfter, int limit, bool local, CancellationToken token)
+    {
+        var page = await store.ListAsync(prefix, startAfter, limit, local, token);
+        return encryption.IsEnabled ? page with { Items = [.. page.Items.Select(Opened)] } : page;
+    }
 
     public async Task<JsonObject> CreateAsync(GroupResource resource, string key, JsonObject obj, CancellationToken token)
     {
-        var result = await store.ProposeAsync(StoreCommand.Create(key, Encode(obj)), token);
+        var result = await store.ProposeAsync(StoreCommand.Create(key, encryption.Seal(key, Encode(obj))), token);
         return result.Outcome switch
         {
             CommandOutcome.Ok => WithRevision(obj, result.Revision),
@@ -67,7 +72,7 @@ public sealed class ObjectStore(ReplicatedStore store)
     /// <summary>Writes <paramref name="obj"/> if the stored revision is still <paramref name="expectedRevision"/>.</summary>
     public async Task<JsonObject> UpdateAsync(GroupResource resource, string key, JsonObject obj, long expectedRevision, CancellationToken token)
     {
-        var result = await store.ProposeAsync(StoreCommand.Update(key, Encode(obj), expectedRevision), token);
+        var result = await store.ProposeAsync(StoreCommand.Update(key, encryption.Seal(key, Encode(obj)), expectedRevision), token);
         return result.Outcome switch
         {
             CommandOutcome.Ok => WithRevision(obj, result.Revision),
@@ -88,7 +93,7 @@ public sealed class ObjectStore(ReplicatedStore store)
         return result.Outcome switch
         {
             // A retried delete that had applied before comes back without the record: it was the one read at expectedRevision.
-            CommandOutcome.Ok => result.Current is { } deleted ? Decode(deleted.Value, result.Revision) : WithRevision(current, result.Revision),
+            CommandOutcome.Ok => result.Current is { } deleted ? Decode(encryption.Open(key, deleted.Value), result.Revision) : WithRevision(current, result.Revision),
             CommandOutcome.Conflict => throw ApiException.Conflict(resource, name),
             CommandOutcome.NotFound => throw ApiException.NotFound(resource, name),
             var other => throw Unexpected(other),
@@ -127,8 +132,23 @@ public sealed class ObjectStore(ReplicatedStore store)
             }
             if (!more)
                 yield break;
-            yield return enumerator.Current;
+            var batch = enumerator.Current;
+            yield return encryption.IsEnabled ? batch with { Events = [.. batch.Events.Select(Opened)] } : batch;
         }
+    }
+
+    /// <summary>A stored record with its value opened; the same record when nothing was sealed (so shared caches keep hitting).</summary>
+    private KeyValue Opened(KeyValue kv)
+    {
+        var value = encryption.Open(kv.Key, kv.Value);
+        return ReferenceEquals(value, kv.Value) ? kv : kv with { Value = value };
+    }
+
+    private WatchEvent Opened(WatchEvent change)
+    {
+        var value = encryption.Open(change.Key, change.Value);
+        var previous = change.PrevValue is null ? null : encryption.Open(change.Key, change.PrevValue);
+        return ReferenceEquals(value, change.Value) && ReferenceEquals(previous, change.PrevValue) ? change : change with { Value = value, PrevValue = previous };
     }
 
     public static JsonObject Decode(byte[] value, long revision)

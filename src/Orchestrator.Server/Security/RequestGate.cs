@@ -6,24 +6,27 @@ namespace Orchestrator.Server.Security;
 
 /// <summary>
 /// What every API request passes before a handler sees it, in kube-apiserver's order: authentication (401),
-/// impersonation, per-user rate limits (429), authorization (403). Throws the Status error; the dispatcher writes it.
+/// impersonation, per-user rate limits (429), authorization (403); writes are audited from impersonation on. Throws the Status error; the dispatcher writes it.
 /// </summary>
 public sealed class RequestGate(
     RequestAuthenticator authenticator,
     Impersonation impersonation,
     RateLimits.UserRateLimiter rateLimiter,
-    AuthorizerChain authorizer)
+    AuthorizerChain authorizer,
+    Audit.AuditLog audit)
 {
     /// <summary>Subresources whose streams open with a GET (WebSocket) but act: kube authorizes them as create.</summary>
     private static readonly HashSet<string> StreamingSubresources = ["exec", "attach", "portforward"];
 
     public async ValueTask<UserInfo> AdmitAsync(HttpContext context, RequestInfo? info, CancellationToken cancellationToken)
     {
-        var user = await authenticator.AuthenticateAsync(context, cancellationToken);
-        user = await impersonation.ApplyAsync(context.Request, user, cancellationToken);
+        var authenticated = await authenticator.AuthenticateAsync(context, cancellationToken);
+        var user = await impersonation.ApplyAsync(context.Request, authenticated, cancellationToken);
         context.Items[typeof(UserInfo)] = user;
-        await rateLimiter.AdmitAsync(context, user, info, cancellationToken);
         var attributes = AttributesOf(user, context.Request, info);
+        // Writes refused from here on (429, 403) are audited too.
+        audit.Track(context, authenticated, user, attributes);
+        await rateLimiter.AdmitAsync(context, user, info, cancellationToken);
         var result = await authorizer.AuthorizeAsync(attributes, cancellationToken);
         if (result.Decision != Decision.Allow)
             throw ForbiddenMessages.For(attributes, result.Reason);
