@@ -25,6 +25,7 @@ public static class ControllerCatalog
         new GarbageCollector(),
         new NamespaceController(),
         new ServiceAccountController(),
+        new RootCaPublisher(),
         new NodeLifecycleController(),
     ];
 }

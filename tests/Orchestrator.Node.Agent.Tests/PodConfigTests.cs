@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Orchestrator.Client;
+using Orchestrator.Testing;
 using Xunit;
 
 namespace Orchestrator.Node.Agent.Tests;
@@ -58,6 +59,49 @@ public sealed class PodConfigTests(AgentFixture fixture)
         Assert.Contains(" /tmp", log);
         Assert.Contains("from-configmap", log);
         Assert.Contains(" data", log);
+    }
+
+    [Fact]
+    public async Task A_pod_gets_a_bound_service_account_token_the_cluster_ca_and_its_namespace()
+    {
+        var ns = await fixture.NamespaceAsync();
+        const string dir = "/var/run/secrets/kubernetes.io/serviceaccount";
+        await Client.CreateAsync(ApiResource.Pods, ns, fixture.Pod("incluster",
+            $"echo NS=$(cat {dir}/namespace); cat {dir}/ca.crt; echo; echo TOKEN=$(cat {dir}/token); ls -l {dir}/; sleep 3600", grace: 1));
+        var optedOut = fixture.Pod("optout", "true", restartPolicy: "Never");
+        optedOut["spec"]!["automountServiceAccountToken"] = false;
+        var stored = await Client.CreateAsync(ApiResource.Pods, ns, optedOut);
+        Assert.Empty(stored.Items("spec", "volumes"));
+
+        var pod = await fixture.WaitPodAsync(ns, "incluster", p => p.Str("status", "phase") == "Running");
+        var volume = pod.Items("spec", "volumes").Single();
+        Assert.StartsWith("kube-api-access-", volume.Str("name"));
+        Assert.Contains(pod.Items("spec", "containers").Single().Items("volumeMounts"), m => m.Str("mountPath") == dir && m.Bool("readOnly") == true);
+        string log = "";
+        await Eventually.HoldsAsync(async () => (log = await LogOfAsync(ns, "incluster")).Contains("TOKEN=ey"), TimeSpan.FromSeconds(30), () => log);
+        // The container log is in CRI format ("time stream tag content" per line): its content alone.
+        log = string.Join('\n', log.Split('\n').Select(l => l.Split(' ', 4) is { Length: 4 } parts ? parts[3] : l));
+        Assert.Contains($"NS={ns}", log);
+        Assert.Contains((await File.ReadAllTextAsync(Path.Combine(fixture.Cluster.PkiDirectory, "ca.crt"))).Trim(), log);
+        var token = log.Split('\n').Single(l => l.StartsWith("TOKEN=", StringComparison.Ordinal))["TOKEN=".Length..].Trim();
+
+        // The token is the pod's service account's, bound to this pod: it authenticates while the pod exists.
+        var replica = fixture.Cluster.Replicas[0];
+        using (var asPod = fixture.Cluster.CreateHttpClient(replica, certificate: null, bearerToken: token))
+        {
+            using var review = await asPod.PostAsync("/apis/authentication.k8s.io/v1/selfsubjectreviews",
+                new StringContent("""{"apiVersion":"authentication.k8s.io/v1","kind":"SelfSubjectReview"}""", System.Text.Encoding.UTF8, "application/json"));
+            var body = JsonNode.Parse(await review.Content.ReadAsStringAsync())!;
+            Assert.True(review.IsSuccessStatusCode, body.ToJsonString());
+            Assert.Equal($"system:serviceaccount:{ns}:default", body["status"]!["userInfo"]!["username"]!.GetValue<string>());
+        }
+        await Client.DeleteAsync(ApiResource.Pods, ns, "incluster");
+        await Eventually.HoldsAsync(async () =>
+        {
+            using var asGone = fixture.Cluster.CreateHttpClient(replica, certificate: null, bearerToken: token);
+            using var response = await asGone.GetAsync($"/api/v1/namespaces/{ns}/pods");
+            return response.StatusCode == System.Net.HttpStatusCode.Unauthorized;
+        }, TimeSpan.FromSeconds(60), () => "the token of a deleted pod still authenticates");
     }
 
     [Fact]

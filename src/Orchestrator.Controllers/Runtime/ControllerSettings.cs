@@ -12,6 +12,9 @@ public sealed record ControllerSettings
     /// <summary>Addresses LoadBalancer services get their ingress IP from.</summary>
     public string LoadBalancerPool { get; init; } = "203.0.113.0/24";
 
+    /// <summary>The cluster CA (PEM) that every namespace's kube-root-ca.crt ConfigMap publishes; null publishes none.</summary>
+    public string? RootCaPem { get; init; }
+
     /// <summary>Parallel workers per controller.</summary>
     public int Workers { get; init; } = 4;
 }

@@ -115,10 +115,11 @@ internal sealed class ContainerSpecs(KubeClient client)
         return env;
     }
 
-    private static string FieldValue(JsonObject pod, string field, PodSandbox sandbox) => field switch
+    /// <summary>A downward API field; a volume (written before the sandbox has an address) passes no sandbox.</summary>
+    internal static string FieldValue(JsonObject pod, string field, PodSandbox? sandbox) => field switch
     {
-        "status.podIP" => sandbox.Address,
-        "status.hostIP" => sandbox.HostIp,
+        "status.podIP" => sandbox?.Address ?? "",
+        "status.hostIP" => sandbox?.HostIp ?? "",
         "spec.nodeName" => pod.Str("spec", "nodeName") ?? "",
         "spec.serviceAccountName" => pod.Str("spec", "serviceAccountName") ?? "",
         _ when field.StartsWith("metadata.labels['", StringComparison.Ordinal) =>
@@ -147,6 +148,46 @@ internal sealed class ContainerSpecs(KubeClient client)
         if (key is not null && !data.ContainsKey(key) && !optional)
             throw new ConfigException($"couldn't find key {key} in {resource.Plural} {ns}/{name}");
         return (data, key);
+    }
+
+    private static readonly ApiResource ServiceAccounts = new("", "v1", "serviceaccounts", true);
+
+    /// <summary>
+    /// A token for the pod's service account bound to the pod (TokenRequest, as kubelet asks for it): it stops
+    /// authenticating once the pod is deleted. Returns the token and when it expires.
+    /// </summary>
+    public async Task<(string Token, DateTimeOffset Expires)> RequestTokenAsync(JsonObject pod, string? audience, long seconds, CancellationToken token)
+    {
+        var ns = pod.Str("metadata", "namespace") ?? "";
+        var account = pod.Str("spec", "serviceAccountName") ?? "default";
+        var request = new JsonObject
+        {
+            ["apiVersion"] = "authentication.k8s.io/v1",
+            ["kind"] = "TokenRequest",
+            ["spec"] = new JsonObject
+            {
+                ["audiences"] = audience is { Length: > 0 } ? new JsonArray(audience) : new JsonArray(),
+                ["expirationSeconds"] = seconds,
+                ["boundObjectRef"] = new JsonObject
+                {
+                    ["kind"] = "Pod",
+                    ["apiVersion"] = "v1",
+                    ["name"] = pod.Str("metadata", "name"),
+                    ["uid"] = pod.Str("metadata", "uid"),
+                },
+            },
+        };
+        JsonObject issued;
+        try
+        {
+            issued = await client.CreateSubresourceAsync(ServiceAccounts, ns, account, "token", request, token: token).ConfigureAwait(false);
+        }
+        catch (KubeApiException e) when (e.Code is 404 or 403)
+        {
+            throw new ConfigException($"failed to fetch token: serviceaccount \"{account}\" in {ns}: {e.Message}");
+        }
+        var expires = DateTimeOffset.Parse(issued.Str("status", "expirationTimestamp") ?? "", System.Globalization.CultureInfo.InvariantCulture);
+        return (issued.Str("status", "token") ?? "", expires);
     }
 
     /// <summary>A ConfigMap's data (and binaryData) or a Secret's decoded data, as text.</summary>

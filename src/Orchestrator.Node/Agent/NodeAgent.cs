@@ -106,7 +106,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
         host = await HostFacts.ReadAsync(token).ConfigureAwait(false);
         var specs = new ContainerSpecs(client);
         context = new PodWorkerContext(client, Runtime, Images,
-            new PodSandboxes(Network, specs, Path.Combine(options.RootDirectory, "pods"), options.InternalIp),
+            new PodSandboxes(Network, specs, new ProjectedVolumes(specs, clock), Path.Combine(options.RootDirectory, "pods"), options.InternalIp),
             specs, options, clock, logger, events);
         await StartServerAsync(token).ConfigureAwait(false);
         var uid = await RegisterAsync(token).ConfigureAwait(false);

@@ -8,10 +8,14 @@ namespace Orchestrator.Node.Agent;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed record PodSandbox(string PodId, string NamespacePath, string Address, string HostIp, IReadOnlyDictionary<string, string> Volumes);
 
-/// <summary>Sets up and tears down pod sandboxes: network through <see cref="PodNetwork"/>, volumes as host directories.</summary>
+/// <summary>Sets up and tears down pod sandboxes: network through <see cref="PodNetwork"/>, volumes as host directories (projected ones through <see cref="ProjectedVolumes"/>).</summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-internal sealed class PodSandboxes(PodNetwork network, ContainerSpecs specs, string podsDirectory, string hostIp)
+internal sealed class PodSandboxes(PodNetwork network, ContainerSpecs specs, ProjectedVolumes projected, string podsDirectory, string hostIp)
 {
+    /// <summary>Keeps the sandbox's projected service-account tokens fresh; cheap when none is due.</summary>
+    public Task RefreshAsync(JsonObject pod, PodSandbox sandbox, CancellationToken token) =>
+        projected.RefreshAsync(pod, sandbox.PodId, sandbox, token);
+
     /// <summary>Idempotent: an existing namespace keeps its address, volume contents are kept (emptyDir survives restarts).</summary>
     public async Task<PodSandbox> SetUpAsync(JsonObject pod, string podId, CancellationToken token)
     {
@@ -23,6 +27,7 @@ internal sealed class PodSandboxes(PodNetwork network, ContainerSpecs specs, str
     public async Task TearDownAsync(string podId, CancellationToken token)
     {
         await network.TearDownAsync(podId, token).ConfigureAwait(false);
+        projected.Forget(podId);
         var directory = Path.Combine(podsDirectory, podId);
         if (Directory.Exists(directory))
             Directory.Delete(directory, recursive: true);
@@ -52,6 +57,11 @@ internal sealed class PodSandboxes(PodNetwork network, ContainerSpecs specs, str
                 var data = await specs.DataAsync(ApiResource.ConfigMaps, ns, configMap.Str("name") ?? "",
                     configMap.Bool("optional") ?? false, token).ConfigureAwait(false);
                 volumes[name] = await WriteFilesAsync(directory, data, token).ConfigureAwait(false);
+            }
+            else if (volume.Obj("projected") is not null)
+            {
+                await projected.WriteAsync(pod, podId, volume, directory, token).ConfigureAwait(false);
+                volumes[name] = directory;
             }
             else if (volume.Obj("secret") is { } secret)
             {

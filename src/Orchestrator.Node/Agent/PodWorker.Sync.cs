@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using Orchestrator.Client;
 using Orchestrator.Node.Images;
 using Orchestrator.Node.Runtime;
 
@@ -30,6 +31,18 @@ internal sealed partial class PodWorker
                     (slot.WaitingReason, slot.WaitingMessage) = ("ContainerCreating", e.Message);
                 await PostStatusAsync(token).ConfigureAwait(false);
                 return;
+            }
+        }
+        else
+        {
+            try
+            {
+                await context.Sandboxes.RefreshAsync(pod, sandbox, token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is ContainerSpecs.ConfigException or KubeApiException or HttpRequestException)
+            {
+                // The old token is good for a fifth of its life yet; the next sync tries again.
+                context.Logger.LogWarning("Refreshing the service-account token of pod {Pod} failed: {Error}", Uid, e.Message);
             }
         }
         var specs = pod.Items("spec", "containers").ToDictionary(c => c.Str("name") ?? "", StringComparer.Ordinal);

@@ -12,6 +12,7 @@ namespace Orchestrator.Server.Hosting;
 public sealed class ControlPlaneHost(
     ServerOptions options,
     LocalApiClients clients,
+    Security.ClusterPki pki,
     TimeProvider clock,
     ILoggerFactory loggerFactory,
     ILogger<ControlPlaneHost> logger) : BackgroundService
@@ -22,14 +23,17 @@ public sealed class ControlPlaneHost(
     /// <summary>Requests each of the controller manager and the scheduler has in flight at most (watches aside).</summary>
     public const int ControlPlaneRequestsInflight = 64;
 
+    /// <summary>The configured settings plus what only this process knows: the CA that kube-root-ca.crt publishes.</summary>
+    private Controllers.Runtime.ControllerSettings Settings => options.Controllers with { RootCaPem = pki.AuthorityPem };
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.RunControllers)
             return;
         var identity = $"{Environment.MachineName}_{options.RaftEndpoint}";
         await Task.WhenAll(
-            RunManagerAsync("system:kube-controller-manager", ControllerManagerLease, identity, () => ControllerCatalog.Create(options.Controllers), stoppingToken),
-            RunManagerAsync("system:kube-scheduler", SchedulerLease, identity, () => SchedulerCatalog.Create(options.Controllers), stoppingToken));
+            RunManagerAsync("system:kube-controller-manager", ControllerManagerLease, identity, () => ControllerCatalog.Create(Settings), stoppingToken),
+            RunManagerAsync("system:kube-scheduler", SchedulerLease, identity, () => SchedulerCatalog.Create(Settings), stoppingToken));
     }
 
     private async Task RunManagerAsync(string user, string lease, string identity, Func<IReadOnlyList<IController>> controllers, CancellationToken stoppingToken)
@@ -49,7 +53,7 @@ public sealed class ControlPlaneHost(
                 RetryPeriod = options.RetryPeriod,
             },
             controllers,
-            options.Controllers,
+            Settings,
             clock,
             loggerFactory,
             electionClient);

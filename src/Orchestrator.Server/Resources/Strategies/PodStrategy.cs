@@ -17,6 +17,7 @@ public sealed class PodStrategy : ResourceStrategy
 
     public override void PrepareForCreate(JsonObject obj)
     {
+        ServiceAccountVolume.AddTo(obj);
         obj["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = QosClass(obj.Obj("spec")) };
     }
 
