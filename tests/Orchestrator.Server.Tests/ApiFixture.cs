@@ -54,13 +54,21 @@ public sealed class ApiFixture : IAsyncLifetime
         return json!;
     }
 
-    /// <summary>A fresh namespace for one test.</summary>
+    /// <summary>
+    /// A fresh namespace for one test, returned once the controllers have put in it what every namespace holds (the
+    /// kube-root-ca.crt ConfigMap), as kube's e2e framework waits, so a test's lists and watches start from a quiet one.
+    /// </summary>
     public async Task<string> NamespaceAsync()
     {
         var name = $"t{Guid.NewGuid():N}"[..12];
         await OkAsync(1, HttpMethod.Post, "/api/v1/namespaces", new JsonObject { ["metadata"] = new JsonObject { ["name"] = name } });
+        await Eventually.HoldsAsync(async () => (await SendAsync(1, HttpMethod.Get, $"/api/v1/namespaces/{name}/configmaps/{RootCaConfigMap}")).Code == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(30), () => $"no {RootCaConfigMap} in namespace {name}");
         return name;
     }
+
+    /// <summary>The ConfigMap the root-CA publisher keeps in every namespace.</summary>
+    public const string RootCaConfigMap = "kube-root-ca.crt";
 
     public static JsonObject ConfigMap(string name, string value = "v", JsonObject? labels = null) => new()
     {

@@ -208,7 +208,7 @@ public sealed class ResourceTests(ApiFixture fixture) : IClassFixture<ApiFixture
             pages++;
         }
         while (token is not null);
-        Assert.Equal(Enumerable.Range(0, 7).Select(i => $"cm-{i}"), names);
+        Assert.Equal(Enumerable.Range(0, 7).Select(i => $"cm-{i}").Append(ApiFixture.RootCaConfigMap), names);
         Assert.Equal(3, pages);
 
         var (bad, _, _) = await fixture.SendAsync(1, HttpMethod.Get, $"{path}?continue=garbage!");
@@ -216,7 +216,7 @@ public sealed class ResourceTests(ApiFixture fixture) : IClassFixture<ApiFixture
 
         await fixture.OkAsync(2, HttpMethod.Delete, $"{path}?labelSelector=parity%3Deven");
         var left = await fixture.OkAsync(3, HttpMethod.Get, path);
-        Assert.Equal(["cm-1", "cm-3", "cm-5"], left["items"]!.AsArray().Select(i => (string)i!["metadata"]!["name"]!));
+        Assert.Equal(["cm-1", "cm-3", "cm-5", ApiFixture.RootCaConfigMap], left["items"]!.AsArray().Select(i => (string)i!["metadata"]!["name"]!));
     }
 
     [Fact]
