@@ -44,11 +44,12 @@ public static class ServerCommand
         var encryption = new Option<string?>("--encryption-provider-config") { Description = "EncryptionConfiguration YAML (apiserver.config.k8s.io/v1): resources whose values are stored sealed with AES-GCM; the same file on every replica." };
         var auditLog = new Option<string?>("--audit-log-path") { Description = "Append one audit.k8s.io/v1 Event per request (JSON lines, Metadata level) to this file; '-' for standard output." };
         var rateLimits = new Option<string?>("--rate-limit-config") { Description = "YAML file of per-user request limits per minute by verb class (users, groups, serviceAccounts, exempt), over the built-in ones." };
+        var unsafeLocalReads = new Option<bool>("--unsafe-local-reads") { Description = "BROKEN ON PURPOSE, for the chaos suite: serve reads without a read barrier.", Hidden = true };
         var logLevel = new Option<string>("--log-level") { Description = "Trace, Debug, Information, Warning, Error.", DefaultValueFactory = _ => "Warning" };
 
         var command = new Command("server", "Run one API server replica.")
         {
-            data, raft, grpc, api, pki, serviceCidr, controllers, leaseDuration, renewDeadline, retryPeriod, nodeGrace, tolerationSeconds, lbPool, peers, join, snapshotEvery, watchWindow, maxMutating, maxReadOnly, replicationLag, apiServerLease, advertise, tokenFile, oidcIssuer, oidcClient, oidcUsernameClaim, oidcUsernamePrefix, oidcGroupsClaim, oidcGroupsPrefix, oidcCa, webhookConfig, webhookTtl, rateLimits, encryption, auditLog, logLevel,
+            data, raft, grpc, api, pki, serviceCidr, controllers, leaseDuration, renewDeadline, retryPeriod, nodeGrace, tolerationSeconds, lbPool, peers, join, snapshotEvery, watchWindow, maxMutating, maxReadOnly, replicationLag, apiServerLease, advertise, tokenFile, oidcIssuer, oidcClient, oidcUsernameClaim, oidcUsernamePrefix, oidcGroupsClaim, oidcGroupsPrefix, oidcCa, webhookConfig, webhookTtl, rateLimits, encryption, auditLog, unsafeLocalReads, logLevel,
         };
         command.SetAction((result, token) =>
         {
@@ -84,6 +85,7 @@ public static class ServerCommand
                 TokenWebhookConfig = result.GetValue(webhookConfig) is { } webhook ? Path.GetFullPath(webhook) : null,
                 TokenWebhookCacheTtl = TimeSpan.FromSeconds(Math.Max(0, result.GetValue(webhookTtl))),
                 RateLimitConfig = result.GetValue(rateLimits) is { } limits ? Path.GetFullPath(limits) : null,
+                UnsafeLocalReads = result.GetValue(unsafeLocalReads),
                 EncryptionConfig = result.GetValue(encryption) is { } sealing ? Path.GetFullPath(sealing) : null,
                 AuditLogPath = result.GetValue(auditLog) is { } audit ? audit == "-" ? "-" : Path.GetFullPath(audit) : null,
                 ServiceCidr = result.GetValue(serviceCidr)!,

@@ -44,6 +44,7 @@ public static class ReplicaHost
             RaftEndpoint = options.RaftEndpoint,
             GrpcAddress = $"https://{options.GrpcEndpoint}",
             PeerTls = peerTls,
+            UnsafeLocalReads = options.UnsafeLocalReads,
             MaxReplicationLag = options.MaxReplicationLag,
             Members = options.Peers,
             StateMachine = new StateMachineOptions
@@ -161,6 +162,8 @@ public static class ReplicaHost
             api.UseOpenTelemetryPrometheusScrapingEndpoint(meterProvider, predicate: context => context.Request.Path == "/metrics", path: null, configureBranchedPipeline: null, optionsName: null);
         });
         app.MapGrpcService<StoreGrpcService>();
+        if (options.UnsafeLocalReads)
+            app.Logger.LogWarning("--unsafe-local-reads: reads skip the read barrier and may be stale; this replica is broken on purpose");
         app.Logger.LogInformation("Replica {Raft} serving the API on https://{Api}, gRPC on {Grpc}", options.RaftEndpoint, options.ApiEndpoint, options.GrpcEndpoint);
         await app.RunAsync(token);
         return 0;

@@ -32,6 +32,9 @@ public sealed record ServerOptions
     /// <summary>Per-user rate limits (YAML) over the built-in ones, or null for the built-in ones alone.</summary>
     public string? RateLimitConfig { get; init; }
 
+    /// <summary>Broken on purpose for the chaos suite: reads skip the read barrier (see ReplicaOptions.UnsafeLocalReads).</summary>
+    public bool UnsafeLocalReads { get; init; }
+
     /// <summary>EncryptionConfiguration file; null stores every value as it is.</summary>
     public string? EncryptionConfig { get; init; }
 

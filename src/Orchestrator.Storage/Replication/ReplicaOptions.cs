@@ -43,6 +43,12 @@ public sealed record ReplicaOptions
     /// </summary>
     public int MaxReplicationLag { get; init; } = 16;
 
+    /// <summary>
+    /// Deliberately broken, for the chaos suite only: every read is served from this replica's state as it is, without
+    /// a read barrier, so a lagging or just-resumed follower answers with stale data. The checker must catch it.
+    /// </summary>
+    public bool UnsafeLocalReads { get; init; }
+
     /// <summary>How long a write or linearizable read waits for a leader before giving up.</summary>
     public TimeSpan LeaderWaitTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

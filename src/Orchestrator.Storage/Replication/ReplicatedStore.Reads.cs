@@ -9,7 +9,7 @@ partial class ReplicatedStore
     /// <summary>Reads a key; linearizable unless <paramref name="local"/> asks for this replica's state as it is.</summary>
     public async Task<(KeyValue? Value, long Revision)> GetAsync(string key, bool local, CancellationToken token)
     {
-        if (!local)
+        if (!local && !options.UnsafeLocalReads)
             await ReadBarrierAsync(token).ConfigureAwait(false);
         return stateMachine.Get(key);
     }
@@ -17,7 +17,7 @@ partial class ReplicatedStore
     /// <summary>Lists a prefix, one page of at most <paramref name="limit"/> keys (0 = all) after <paramref name="startAfter"/>.</summary>
     public async Task<ListPage> ListAsync(string prefix, string? startAfter, int limit, bool local, CancellationToken token)
     {
-        if (!local)
+        if (!local && !options.UnsafeLocalReads)
             await ReadBarrierAsync(token).ConfigureAwait(false);
         return stateMachine.List(prefix, startAfter, limit);
     }
