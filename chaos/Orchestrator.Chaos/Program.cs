@@ -1,1 +1,37 @@
-Console.WriteLine("placeholder");
+using System.CommandLine;
+using Orchestrator.Chaos.Runs;
+
+var time = new Option<TimeSpan>("--time") { Description = "How long faults are injected, e.g. 60s, 10m.", DefaultValueFactory = _ => TimeSpan.FromSeconds(60), CustomParser = r => Durations.Parse(r.Tokens.Single().Value) };
+var nemesis = new Option<string>("--nemesis") { Description = "Fault kinds taken in turn: kill, kill-leader, crash-all, pause, pause-leader.", DefaultValueFactory = _ => "kill,pause" };
+var workload = new Option<string>("--workload") { Description = "register.", DefaultValueFactory = _ => "register" };
+var replicas = new Option<int>("--replicas") { Description = "Replicas in the cluster.", DefaultValueFactory = _ => 3 };
+var clients = new Option<int>("--clients") { Description = "Concurrent clients, spread over the replicas.", DefaultValueFactory = _ => 6 };
+var keys = new Option<int>("--keys") { Description = "Registers (ConfigMaps).", DefaultValueFactory = _ => 3 };
+var output = new Option<string>("--out") { Description = "Folder for history.json and report.html.", DefaultValueFactory = _ => Path.Combine("chaos-runs", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss")) };
+var seed = new Option<int?>("--seed") { Description = "Seed of the fault choices." };
+var unsafeReads = new Option<bool>("--unsafe-local-reads") { Description = "Run replicas deliberately broken (reads without a read barrier): the checker must say INVALID." };
+
+var run = new Command("run", "Run a cluster under faults with concurrent clients, check the history, write a report.")
+{
+    time, nemesis, workload, replicas, clients, keys, output, seed, unsafeReads,
+};
+run.SetAction(async (result, token) =>
+{
+    var options = new RunOptions
+    {
+        Duration = result.GetValue(time),
+        Nemeses = [.. result.GetValue(nemesis)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
+        Workload = result.GetValue(workload)!,
+        Replicas = result.GetValue(replicas),
+        Clients = result.GetValue(clients),
+        Keys = result.GetValue(keys),
+        OutputDirectory = Path.GetFullPath(result.GetValue(output)!),
+        Seed = result.GetValue(seed) ?? Environment.TickCount,
+        ServerArgs = result.GetValue(unsafeReads) ? ["--unsafe-local-reads"] : [],
+    };
+    var outcome = await ChaosRun.RunAsync(options, Console.Out, token);
+    Console.WriteLine(outcome.VerdictLine());
+    Console.WriteLine($"history: {Path.Combine(options.OutputDirectory, "history.json")}, report: {Path.Combine(options.OutputDirectory, "report.html")}");
+    return outcome.Linearizability.Verdict == Orchestrator.Chaos.Checkers.Verdict.Ok ? 0 : 1;
+});
+return await new RootCommand("Jepsen-style chaos runs against a replicated Orchestrator cluster.") { run }.Parse(args).InvokeAsync();

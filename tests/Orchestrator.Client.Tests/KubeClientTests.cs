@@ -30,7 +30,7 @@ public sealed class KubeClientTests(ClusterFixture fixture) : IClassFixture<Clus
         Assert.Equal("x", patched["data"]!["other"]!.GetValue<string>());
 
         var list = await reader.ListAsync(ApiResource.ConfigMaps, ns, token: token);
-        Assert.Single(list.Items);
+        Assert.Equal(["cm1", Objects.RootCaConfigMap], list.Items.Select(Objects.Name));
         Assert.False(string.IsNullOrEmpty(list.ResourceVersion));
 
         await writer.DeleteAsync(ApiResource.ConfigMaps, ns, "cm1", new DeleteOptions { PropagationPolicy = "Background" }, token);
@@ -55,7 +55,7 @@ public sealed class KubeClientTests(ClusterFixture fixture) : IClassFixture<Clus
         var names = new List<string>();
         await foreach (var item in client.ListAllAsync(ApiResource.ConfigMaps, ns, pageSize: 2, token: token))
             names.Add(Objects.Name(item));
-        Assert.Equal(["cm0", "cm1", "cm2", "cm3", "cm4"], names);
+        Assert.Equal(["cm0", "cm1", "cm2", "cm3", "cm4", Objects.RootCaConfigMap], names);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Orchestrator.Testing;
 
 namespace Orchestrator.Client.Tests;
 
@@ -10,8 +11,18 @@ internal static class Objects
         var name = "t-" + Guid.NewGuid().ToString("N")[..8];
         await client.CreateAsync(ApiResource.Namespaces, null,
             new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = name } }, token: token);
+        // Returned once the root-CA publisher has put kube-root-ca.crt in it (as kube's e2e framework waits), so a
+        // test's counts and watches start from a namespace nothing else writes to.
+        await Eventually.HoldsAsync(async () =>
+        {
+            await client.GetAsync(ApiResource.ConfigMaps, name, RootCaConfigMap, token);
+            return true;
+        }, TimeSpan.FromSeconds(30), () => $"no {RootCaConfigMap} in {name}");
         return name;
     }
+
+    /// <summary>The ConfigMap every namespace holds.</summary>
+    public const string RootCaConfigMap = "kube-root-ca.crt";
 
     public static JsonObject ConfigMap(string ns, string name, string value = "v") => new()
     {

@@ -53,6 +53,6 @@ public sealed class WatchTests(ClusterFixture fixture) : IClassFixture<ClusterFi
                            new WatchOptions { ResourceVersion = "0", TimeoutSeconds = 2 }, token))
             seen.Add(e);
 
-        Assert.Equal(["a", "b"], seen.Where(e => e.Type == WatchEventTypes.Added).Select(e => Objects.Name(e.Object)).Order());
+        Assert.Equal(["a", "b", Objects.RootCaConfigMap], seen.Where(e => e.Type == WatchEventTypes.Added).Select(e => Objects.Name(e.Object)).Order());
     }
 }

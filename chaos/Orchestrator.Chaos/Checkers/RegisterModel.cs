@@ -34,6 +34,12 @@ internal static class RegisterModel
         }
     }
 
+    public static string Describe(Operation op) => RegisterModelText.Describe(op);
+}
+
+/// <summary>Register operations as people read them, for explanations and the report.</summary>
+public static class RegisterModelText
+{
     public static string Describe(Operation op) => op.Kind switch
     {
         "read" => $"read {op.Key} → {op.Output ?? "absent"}",
