@@ -84,7 +84,8 @@ try
         await WaitForLeaderAsync(replicas);
     }
     failovers.Sort();
-    Console.WriteLine($"failover median {Percentile(failovers, 0.5):F0} ms, max {failovers[^1]:F0} ms");
+    if (failovers.Count > 0)
+        Console.WriteLine($"failover median {Percentile(failovers, 0.5):F0} ms, max {failovers[^1]:F0} ms");
 }
 finally
 {

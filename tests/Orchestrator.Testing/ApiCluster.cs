@@ -11,13 +11,17 @@ namespace Orchestrator.Testing;
 /// </summary>
 public sealed class ApiCluster : IAsyncDisposable
 {
-    private ApiCluster(int size, int watchWindow)
+    private ApiCluster(int size, int watchWindow, Func<int, ReplicaPlacement>? placement)
     {
         WatchWindow = watchWindow;
         Root = Path.Combine(Path.GetTempPath(), "orchestrator-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Root);
         for (var i = 1; i <= size; i++)
-            Replicas.Add(new ReplicaProcess(i, Path.Combine(Root, $"replica-{i}"), FreePorts.Next(), FreePorts.Next(), FreePorts.Next(), PkiDirectory));
+        {
+            var where = placement?.Invoke(i) ?? ReplicaPlacement.Loopback;
+            Replicas.Add(new ReplicaProcess(i, Path.Combine(Root, $"replica-{i}"), FreePorts.Next(), FreePorts.Next(), FreePorts.Next(), PkiDirectory,
+                where.Host, where.Launcher));
+        }
     }
 
     public string Root { get; }
@@ -35,9 +39,11 @@ public sealed class ApiCluster : IAsyncDisposable
     public IReadOnlyList<string> ServerArgs { get; private set; } = [];
 
     /// <param name="serverArgs">More `orchestrator server` options for every replica, e.g. short lease timings.</param>
-    public static async Task<ApiCluster> StartAsync(int size = 3, int watchWindow = 100_000, IReadOnlyList<string>? serverArgs = null)
+    /// <param name="placement">Where replica N (1-based) runs; loopback when null.</param>
+    public static async Task<ApiCluster> StartAsync(int size = 3, int watchWindow = 100_000, IReadOnlyList<string>? serverArgs = null,
+        Func<int, ReplicaPlacement>? placement = null)
     {
-        var cluster = new ApiCluster(size, watchWindow) { ServerArgs = serverArgs ?? [] };
+        var cluster = new ApiCluster(size, watchWindow, placement) { ServerArgs = serverArgs ?? [] };
         try
         {
             using (var pki = ClusterPki.LoadOrCreate(cluster.PkiDirectory))

@@ -8,22 +8,32 @@ using Orchestrator.Storage.Replication.Grpc;
 
 namespace Orchestrator.Testing;
 
-/// <summary>One `orchestrator server` process on 127.0.0.1 with its own data directory.</summary>
+/// <summary>One `orchestrator server` process on 127.0.0.1 (or in a network namespace) with its own data directory.</summary>
 public sealed class ReplicaProcess : IAsyncDisposable
 {
     private readonly StringBuilder output = new();
     private Process? process;
     private GrpcChannel? channel;
 
-    public ReplicaProcess(int ordinal, string dataDirectory, int raftPort, int grpcPort, int apiPort, string pkiDirectory)
+    /// <param name="host">The address every port listens on: 127.0.0.1, or the replica's own in a network namespace.</param>
+    /// <param name="launcher">What the server command is run through, e.g. `ip netns exec NAME` (exec'd, so the pid stays the server's).</param>
+    public ReplicaProcess(int ordinal, string dataDirectory, int raftPort, int grpcPort, int apiPort, string pkiDirectory,
+        string host = "127.0.0.1", IReadOnlyList<string>? launcher = null)
     {
         Ordinal = ordinal;
         DataDirectory = dataDirectory;
-        RaftEndpoint = $"127.0.0.1:{raftPort}";
-        GrpcEndpoint = $"127.0.0.1:{grpcPort}";
-        ApiEndpoint = $"127.0.0.1:{apiPort}";
+        RaftEndpoint = $"{host}:{raftPort}";
+        GrpcEndpoint = $"{host}:{grpcPort}";
+        ApiEndpoint = $"{host}:{apiPort}";
         PkiDirectory = pkiDirectory;
+        Host = host;
+        this.launcher = launcher ?? [];
     }
+
+    private readonly IReadOnlyList<string> launcher;
+
+    /// <summary>The address this replica's ports listen on.</summary>
+    public string Host { get; }
 
     /// <summary>The HTTPS Kubernetes API of this replica.</summary>
     public string ApiEndpoint { get; }
@@ -68,12 +78,14 @@ public sealed class ReplicaProcess : IAsyncDisposable
     public void Start(IEnumerable<string> peers, bool join = false, long snapshotEvery = 50_000, int watchWindow = 100_000, IEnumerable<string>? extraArgs = null)
     {
         var server = Path.Combine(AppContext.BaseDirectory, "orchestrator.dll");
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(launcher.Count > 0 ? launcher[0] : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var arg in launcher.Skip(1).Concat(launcher.Count > 0 ? ["dotnet"] : []))
+            info.ArgumentList.Add(arg);
         foreach (var arg in new[] { server, "server", "--data", DataDirectory, "--raft", RaftEndpoint, "--grpc", GrpcEndpoint,
                      "--api", ApiEndpoint, "--pki", PkiDirectory,
                      "--snapshot-every", snapshotEvery.ToString(), "--watch-window", watchWindow.ToString(), "--log-level", Environment.GetEnvironmentVariable("ORCHESTRATOR_TEST_LOG_LEVEL") ?? "Warning" })

@@ -20,26 +20,31 @@ public static class ChaosRun
             throw new ArgumentException($"unknown workload {options.Workload}; known: register");
         foreach (var kind in options.Nemeses)
         {
-            if (!ProcessNemesis.Kinds.Contains(kind))
-                throw new ArgumentException($"unknown nemesis {kind}; known: {string.Join(", ", ProcessNemesis.Kinds)}");
+            if (!ProcessNemesis.Kinds.Contains(kind) && !PartitionNemesis.Kinds.Contains(kind))
+                throw new ArgumentException($"unknown nemesis {kind}; known: {string.Join(", ", ProcessNemesis.Kinds.Concat(PartitionNemesis.Kinds))}");
         }
         Directory.CreateDirectory(options.OutputDirectory);
         var recorder = new Recorder();
-        await using var cluster = await ApiCluster.StartAsync(options.Replicas, serverArgs: options.ServerArgs);
+        // Partitions need each replica in a network namespace of its own; otherwise they all share 127.0.0.1.
+        await using var network = options.Nemeses.Any(PartitionNemesis.Kinds.Contains) ? await ChaosNetwork.CreateAsync(options.Replicas, token) : null;
+        await using var cluster = await ApiCluster.StartAsync(options.Replicas, serverArgs: options.ServerArgs,
+            placement: network is null ? null : network.Placement);
         await using var workload = new RegisterWorkload(cluster, recorder, options.Clients, options.Keys);
         await workload.SetUpAsync(token);
         log.WriteLine($"cluster of {options.Replicas} up; {options.Clients} clients on {options.Keys} keys for {options.Duration.TotalSeconds:F0}s, faults: {string.Join(",", options.Nemeses)}");
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
         var clients = workload.RunAsync(stop.Token);
-        var nemesis = new ProcessNemesis(cluster, new Random(options.Seed));
+        var random = new Random(options.Seed);
+        var processes = new ProcessNemesis(cluster, random);
+        var partitions = network is null ? null : new PartitionNemesis(network, cluster, random);
         var outages = new Dictionary<string, TimeSpan>();
         var started = recorder.Now;
         for (var cycle = 0; recorder.Now - started < options.Duration.TotalNanoseconds && !token.IsCancellationRequested; cycle++)
         {
             await Task.Delay(options.Healthy, token);
             var kind = options.Nemeses[cycle % options.Nemeses.Count];
-            var fault = await nemesis.StartAsync(kind, token);
+            var fault = PartitionNemesis.Kinds.Contains(kind) ? await partitions!.StartAsync(kind, token) : await processes.StartAsync(kind, token);
             var faultStart = recorder.Now;
             await Task.Delay(options.FaultLength, token);
             await fault.HealAsync(token);
