@@ -88,36 +88,25 @@ public sealed class ClusterPki : IDisposable
     }
 
     /// <summary>Whether <paramref name="certificate"/> is a replica's: this CA's, valid now, for both TLS roles, in <see cref="PeerGroup"/>.</summary>
-    public bool VerifyPeer(X509Certificate2 certificate)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(Authority);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.ApplicationPolicy.Add(Oid("1.3.6.1.5.5.7.3.1"));
-        chain.ChainPolicy.ApplicationPolicy.Add(Oid("1.3.6.1.5.5.7.3.2"));
-        return chain.Build(certificate) && certificate.SubjectName.EnumerateRelativeDistinguishedNames()
+    public bool VerifyPeer(X509Certificate2 certificate) =>
+        ChainsToAuthority(certificate, "1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2") && certificate.SubjectName.EnumerateRelativeDistinguishedNames()
             .Any(rdn => rdn.GetSingleElementType().Value == "2.5.4.10" && rdn.GetSingleElementValue() == PeerGroup);
-    }
 
     /// <summary>Whether <paramref name="certificate"/> was issued by this CA and is within its validity.</summary>
-    public bool Verify(X509Certificate2 certificate)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(Authority);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(certificate);
-    }
+    public bool Verify(X509Certificate2 certificate) => ChainsToAuthority(certificate);
 
     /// <summary>Whether <paramref name="certificate"/> is a client certificate of this CA: chain, validity and clientAuth usage.</summary>
-    public bool VerifyClient(X509Certificate2 certificate)
+    public bool VerifyClient(X509Certificate2 certificate) => ChainsToAuthority(certificate, "1.3.6.1.5.5.7.3.2");
+
+    /// <summary>Chains to this CA (and no other root), valid now, with every given extended key usage.</summary>
+    private bool ChainsToAuthority(X509Certificate2 certificate, params string[] usages)
     {
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.Add(Authority);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.ApplicationPolicy.Add(Oid("1.3.6.1.5.5.7.3.2"));
+        foreach (var usage in usages)
+            chain.ChainPolicy.ApplicationPolicy.Add(Oid(usage));
         return chain.Build(certificate);
     }
 
