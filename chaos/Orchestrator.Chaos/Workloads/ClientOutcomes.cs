@@ -21,7 +21,6 @@ internal static class ClientOutcomes
     public static Outcome OfException(Exception e) => e switch
     {
         HttpRequestException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionRefused } } => Outcome.Fail,
-        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } when e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused } => Outcome.Fail,
         _ => Outcome.Info,
     };
 }

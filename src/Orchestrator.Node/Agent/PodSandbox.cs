@@ -56,7 +56,8 @@ internal sealed class PodSandboxes(PodNetwork network, ContainerSpecs specs, Pro
             {
                 var data = await specs.DataAsync(ApiResource.ConfigMaps, ns, configMap.Str("name") ?? "",
                     configMap.Bool("optional") ?? false, token).ConfigureAwait(false);
-                volumes[name] = await WriteFilesAsync(directory, data, token).ConfigureAwait(false);
+                await ProjectedVolumes.WriteKeysAsync(directory, data, configMap, Mode(configMap), token).ConfigureAwait(false);
+                volumes[name] = directory;
             }
             else if (volume.Obj("projected") is not null)
             {
@@ -67,22 +68,12 @@ internal sealed class PodSandboxes(PodNetwork network, ContainerSpecs specs, Pro
             {
                 var data = await specs.DataAsync(ApiResource.Secrets, ns, secret.Str("secretName") ?? "",
                     secret.Bool("optional") ?? false, token).ConfigureAwait(false);
-                volumes[name] = await WriteFilesAsync(directory, data, token).ConfigureAwait(false);
+                await ProjectedVolumes.WriteKeysAsync(directory, data, secret, Mode(secret), token).ConfigureAwait(false);
+                volumes[name] = directory;
             }
         }
         return volumes;
     }
 
-    private static async Task<string> WriteFilesAsync(string directory, IReadOnlyDictionary<string, string> data, CancellationToken token)
-    {
-        Directory.CreateDirectory(directory);
-        foreach (var (key, value) in data)
-        {
-            // Keys are validated by the API server as file names; refuse anything that could escape anyway.
-            if (key.Contains('/') || key is "." or "..")
-                continue;
-            await File.WriteAllTextAsync(Path.Combine(directory, key), value, token).ConfigureAwait(false);
-        }
-        return directory;
-    }
+    private static int Mode(JsonObject source) => (int)(source.Long("defaultMode") ?? ProjectedVolumes.DefaultMode);
 }

@@ -13,7 +13,7 @@ namespace Orchestrator.Node.Agent;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed class ProjectedVolumes(ContainerSpecs specs, TimeProvider clock)
 {
-    private const int DefaultMode = 420; // 0644, the API's default for projected volumes
+    internal const int DefaultMode = 420; // 0644, the API's default for projected, ConfigMap and Secret volumes
 
     /// <summary>"podId/volume/path" of every token written, with when it is due for a new one.</summary>
     private readonly ConcurrentDictionary<string, DateTimeOffset> tokensDue = new(StringComparer.Ordinal);
@@ -79,9 +79,10 @@ internal sealed class ProjectedVolumes(ContainerSpecs specs, TimeProvider clock)
 
     private static string Key(string podId, string volume, JsonObject request) => $"{podId}/{volume}/{request.Str("path") ?? "token"}";
 
-    /// <summary>The keys an items list selects (each to its path), or every key under its own name.</summary>
-    private static async Task WriteKeysAsync(string directory, IReadOnlyDictionary<string, string> data, JsonObject source, int mode, CancellationToken token)
+    /// <summary>The keys an items list selects (each to its path), or every key under its own name; ConfigMap and Secret volumes too.</summary>
+    internal static async Task WriteKeysAsync(string directory, IReadOnlyDictionary<string, string> data, JsonObject source, int mode, CancellationToken token)
     {
+        Directory.CreateDirectory(directory); // mounted even when an optional source is missing
         var items = source.Items("items").ToList();
         if (items.Count == 0)
         {
@@ -94,7 +95,7 @@ internal sealed class ProjectedVolumes(ContainerSpecs specs, TimeProvider clock)
             if (data.TryGetValue(item.Str("key") ?? "", out var value))
                 await WriteFileAsync(directory, item.Str("path") ?? "", value, ModeOf(item, mode), token).ConfigureAwait(false);
             else if (!(source.Bool("optional") ?? false) && data.Count > 0)
-                throw new ContainerSpecs.ConfigException($"couldn't find key {item.Str("key")} for volume source {source.Str("name")}");
+                throw new ContainerSpecs.ConfigException($"couldn't find key {item.Str("key")} for volume source {source.Str("name") ?? source.Str("secretName")}");
         }
     }
 

@@ -48,14 +48,15 @@ public sealed class ObjectStore(ReplicatedStore store, StorageEncryption encrypt
         string prefix, string? startAfter, int limit, bool local, CancellationToken token)
     {
         var page = await store.ListAsync(prefix, startAfter, limit, local, token);
-        return ([.. page.Items.Select(kv => (kv.Key, Decode(encryption.Open(kv.Key, kv.Value), kv.ModRevision)))], page.Revision, page.More);
+        var sealable = encryption.Covers(prefix);
+        return ([.. page.Items.Select(kv => (kv.Key, Decode(sealable ? encryption.Open(kv.Key, kv.Value) : kv.Value, kv.ModRevision)))], page.Revision, page.More);
     }
 
     /// <summary>One page of a prefix as stored (objects without their resourceVersion; see <see cref="StoredJson"/>).</summary>
     public async Task<ListPage> ListStoredAsync(string prefix, string? startAfter, int limit, bool local, CancellationToken token)
     {
         var page = await store.ListAsync(prefix, startAfter, limit, local, token);
-        return encryption.IsEnabled ? page with { Items = [.. page.Items.Select(Opened)] } : page;
+        return encryption.Covers(prefix) ? page with { Items = [.. page.Items.Select(Opened)] } : page;
     }
 
     public async Task<JsonObject> CreateAsync(GroupResource resource, string key, JsonObject obj, CancellationToken token)
@@ -118,6 +119,7 @@ public sealed class ObjectStore(ReplicatedStore store, StorageEncryption encrypt
         [EnumeratorCancellation] CancellationToken token)
     {
         var batches = store.WatchAsync(prefix, afterRevision, progressInterval, token);
+        var sealable = encryption.Covers(prefix);
         await using var enumerator = batches.GetAsyncEnumerator(token);
         while (true)
         {
@@ -133,7 +135,7 @@ public sealed class ObjectStore(ReplicatedStore store, StorageEncryption encrypt
             if (!more)
                 yield break;
             var batch = enumerator.Current;
-            yield return encryption.IsEnabled ? batch with { Events = [.. batch.Events.Select(Opened)] } : batch;
+            yield return sealable ? batch with { Events = [.. batch.Events.Select(Opened)] } : batch;
         }
     }
 

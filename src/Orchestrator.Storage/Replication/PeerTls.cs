@@ -11,20 +11,26 @@ namespace Orchestrator.Storage.Replication;
 /// </summary>
 public sealed record PeerTls(X509Certificate2 Certificate, Func<X509Certificate2, bool> IsPeer)
 {
-    public SslServerAuthenticationOptions ServerOptions() => new()
+    /// <summary>Sets the server side of a handshake (options owned by a transport, such as DotNext's).</summary>
+    public SslServerAuthenticationOptions Configure(SslServerAuthenticationOptions options)
     {
-        ServerCertificate = Certificate,
-        ClientCertificateRequired = true,
-        RemoteCertificateValidationCallback = Accept,
-    };
+        options.ServerCertificate = Certificate;
+        options.ClientCertificateRequired = true;
+        options.RemoteCertificateValidationCallback = Accept;
+        return options;
+    }
 
-    public SslClientAuthenticationOptions ClientOptions() => new()
+    /// <summary>Sets the client side of a handshake.</summary>
+    public SslClientAuthenticationOptions Configure(SslClientAuthenticationOptions options)
     {
-        ClientCertificates = [Certificate],
-        RemoteCertificateValidationCallback = Accept,
+        options.ClientCertificates = [Certificate];
+        options.RemoteCertificateValidationCallback = Accept;
         // A peer's certificate is not revoked by anyone: there is no CRL, so checking one would only fail.
-        CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-    };
+        options.CertificateRevocationCheckMode = X509RevocationMode.NoCheck;
+        return options;
+    }
+
+    public SslClientAuthenticationOptions ClientOptions() => Configure(new SslClientAuthenticationOptions());
 
     /// <summary>Whether a certificate shown at a handshake belongs to a replica (chain errors are judged by <see cref="IsPeer"/> itself).</summary>
     public bool Accept(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors) =>

@@ -65,8 +65,8 @@ public sealed partial class ReplicatedStore : IAsyncDisposable
             ConfigurationStorage = membership,
             SslOptions = new DotNext.Net.Security.SslOptions(),
         };
-        Configure(configuration.SslOptions!.ServerOptions, options.PeerTls.ServerOptions());
-        Configure(configuration.SslOptions.ClientOptions, options.PeerTls.ClientOptions());
+        options.PeerTls.Configure(configuration.SslOptions!.ServerOptions);
+        options.PeerTls.Configure(configuration.SslOptions.ClientOptions);
         configuration.Metadata[GrpcMetadataKey] = options.GrpcAddress;
         cluster = new RaftCluster(configuration) { AuditTrail = wal };
         cluster.LeaderChanged += OnLeaderChanged;
@@ -90,20 +90,6 @@ public sealed partial class ReplicatedStore : IAsyncDisposable
         await store.cluster.StartAsync(token).ConfigureAwait(false);
         store.lagProbe.Start();
         return store;
-    }
-
-    private static void Configure(System.Net.Security.SslServerAuthenticationOptions target, System.Net.Security.SslServerAuthenticationOptions source)
-    {
-        target.ServerCertificate = source.ServerCertificate;
-        target.ClientCertificateRequired = source.ClientCertificateRequired;
-        target.RemoteCertificateValidationCallback = source.RemoteCertificateValidationCallback;
-    }
-
-    private static void Configure(System.Net.Security.SslClientAuthenticationOptions target, System.Net.Security.SslClientAuthenticationOptions source)
-    {
-        target.ClientCertificates = source.ClientCertificates;
-        target.RemoteCertificateValidationCallback = source.RemoteCertificateValidationCallback;
-        target.CertificateRevocationCheckMode = source.CertificateRevocationCheckMode;
     }
 
     public bool IsLeader => cluster.Leader is { IsRemote: false };

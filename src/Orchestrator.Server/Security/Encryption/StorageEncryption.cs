@@ -107,8 +107,12 @@ public sealed class StorageEncryption : IDisposable
         File.Move(temp, path, overwrite: false);
     }
 
-    /// <summary>Whether values under this key prefix (one resource's, from <see cref="Resources.ObjectStore.Prefix"/>) may be sealed.</summary>
-    public bool Covers(string storagePrefix) => For(storagePrefix) is not null;
+    /// <summary>
+    /// Whether values under this key prefix may be sealed: false for one resource no rule lists, so its lists and watches
+    /// skip the per-item check; true for a prefix wider than one resource when any rule exists.
+    /// </summary>
+    public bool Covers(string storagePrefix) =>
+        IsEnabled && (storagePrefix.Split('/', 5) is not [_, "registry", _, { Length: > 0 }, ..] || For(storagePrefix) is not null);
 
     public byte[] Seal(string storageKey, byte[] plaintext) => For(storageKey) is { } encryption ? encryption.Seal(storageKey, plaintext) : plaintext;
 
