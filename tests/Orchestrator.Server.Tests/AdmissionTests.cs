@@ -32,12 +32,16 @@ public sealed class AdmissionTests : IAsyncLifetime
         client.DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact;
         using (var warm = await client.GetAsync("/api/v1/namespaces/default"))
             Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
-        var answers = await Task.WhenAll(Enumerable.Range(0, 40).Select(async i =>
+        // The one slot can be held through a whole burst by a write of the replica's own (its apiserver lease, the
+        // kubernetes service): then nothing gets in and the burst is tried again; a round with no write admitted stores nothing.
+        (HttpStatusCode StatusCode, TimeSpan? Delta, JsonNode? Body)[] answers = [];
+        for (var round = 0; round < 3 && !answers.Any(a => a.StatusCode == HttpStatusCode.Created); round++)
+        answers = await Task.WhenAll(Enumerable.Range(0, 40).Select(async i =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/namespaces/default/configmaps")
             {
                 Content = new StringContent(
-                    new JsonObject { ["apiVersion"] = "v1", ["kind"] = "ConfigMap", ["metadata"] = new JsonObject { ["name"] = $"c{i}" } }.ToJsonString(),
+                    new JsonObject { ["apiVersion"] = "v1", ["kind"] = "ConfigMap", ["metadata"] = new JsonObject { ["name"] = $"c{round}-{i}" } }.ToJsonString(),
                     Encoding.UTF8, "application/json"),
             };
             using var response = await client.SendAsync(request);

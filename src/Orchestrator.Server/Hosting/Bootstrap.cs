@@ -8,11 +8,17 @@ namespace Orchestrator.Server.Hosting;
 /// Makes what every cluster starts with, through each resource's own store as any create: the namespaces default,
 /// kube-system, kube-public and kube-node-lease, and the default RBAC policy (<see cref="Security.Authorization.Rbac.DefaultPolicy"/>).
 /// Every replica tries; create-if-absent makes that safe, and it retries until a leader takes the writes. Objects a
-/// user changed are left as they are.
+/// user changed are left as they are. Until every object is there the replica is not ready (/readyz), as kube-apiserver's
+/// bootstrap post-start hooks hold readiness, so no client (a node registering its Lease) races the namespaces.
 /// </summary>
 public sealed class Bootstrap(ResourceStores stores, ILogger<Bootstrap> logger) : BackgroundService
 {
     public static readonly string[] Namespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+    private volatile bool completed;
+
+    /// <summary>Whether every bootstrap object exists (checked or made by this replica since it started).</summary>
+    public bool Completed => completed;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -42,5 +48,6 @@ public sealed class Bootstrap(ResourceStores stores, ILogger<Bootstrap> logger) 
                 }
             }
         }
+        completed = !stoppingToken.IsCancellationRequested;
     }
 }

@@ -138,7 +138,8 @@ public static class ReplicaHost
         builder.Services.AddSingleton<CustomResources.CustomResourceRegistrar>();
         builder.Services.AddHostedService(services => services.GetRequiredService<CustomResources.CustomResourceRegistrar>());
         builder.Services.AddSingleton<LocalApiClients>();
-        builder.Services.AddHostedService<Bootstrap>();
+        builder.Services.AddSingleton<Bootstrap>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<Bootstrap>());
         builder.Services.AddHostedService<ControlPlaneHost>();
         builder.Services.AddHostedService<KubernetesServiceReconciler>();
 

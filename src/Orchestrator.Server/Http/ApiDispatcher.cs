@@ -27,6 +27,7 @@ public sealed class ApiDispatcher(
     Security.RequestGate gate,
     Rest.ReviewRest reviews,
     Security.Authentication.ServiceAccountTokens serviceAccountTokens,
+    Hosting.Bootstrap bootstrap,
     ILogger<ApiDispatcher> logger)
 {
     public static readonly System.Text.Json.Nodes.JsonObject Version = new()
@@ -199,7 +200,10 @@ public sealed class ApiDispatcher(
         {
             // A read barrier succeeds only with a leader and once this replica applied what it had committed.
             await store.ReadBarrierAsync(deadline.Token);
-            await WriteTextAsync(context, 200, "[+]store ok\nreadyz check passed");
+            if (bootstrap.Completed)
+                await WriteTextAsync(context, 200, "[+]store ok\n[+]poststarthook/bootstrap-objects ok\nreadyz check passed");
+            else
+                await WriteTextAsync(context, 503, "[+]store ok\n[-]poststarthook/bootstrap-objects failed: not finished\nreadyz check failed");
         }
         catch (Exception e) when (e is NoLeaderException or OperationCanceledException && !context.RequestAborted.IsCancellationRequested)
         {
