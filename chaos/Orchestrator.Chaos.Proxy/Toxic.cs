@@ -20,9 +20,13 @@ public sealed record Toxic(string Name, string Type, string Stream, double Toxic
         ["limit_data"] = new Dictionary<string, long> { ["bytes"] = 0 },
     };
 
-    public long Attribute(string name) => Attributes[name] is JsonValue value && value.TryGetValue<long>(out var number) ? number
-        : Attributes[name] is JsonValue d && d.TryGetValue<double>(out var real) ? (long)real
-        : Types[Type][name];
+    public long Attribute(string name) => Number(Attributes[name]) is { } number ? (long)number : Types[Type][name];
+
+    /// <summary>A JSON number however it was made (parsed text or a CLR int, long or double).</summary>
+    private static double? Number(JsonNode? node) =>
+        node is JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.Number
+            ? double.Parse(value.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture)
+            : null;
 
     public JsonObject ToJson() => new()
     {
@@ -43,8 +47,8 @@ public sealed record Toxic(string Name, string Type, string Stream, double Toxic
         if (stream is not ("upstream" or "downstream"))
             throw new ProxyApiException(400, $"invalid stream: {stream} (upstream or downstream)");
         var toxicity = existing?.Toxicity ?? 1.0;
-        if (body["toxicity"] is JsonValue t)
-            toxicity = t.TryGetValue<double>(out var p) ? p : throw new ProxyApiException(400, "toxicity must be a number");
+        if (body["toxicity"] is not null)
+            toxicity = Number(body["toxicity"]) ?? throw new ProxyApiException(400, "toxicity must be a number");
         if (toxicity is < 0 or > 1)
             throw new ProxyApiException(400, "toxicity must be between 0 and 1");
         var attributes = (JsonObject?)existing?.Attributes.DeepClone() ?? [];
@@ -54,7 +58,7 @@ public sealed record Toxic(string Name, string Type, string Stream, double Toxic
             {
                 if (!known.ContainsKey(name))
                     throw new ProxyApiException(400, $"unknown attribute {name} for a {type} toxic (known: {string.Join(", ", known.Keys)})");
-                if (value is not JsonValue v || !(v.TryGetValue<long>(out var n) ? n >= 0 : v.TryGetValue<double>(out var d) && d >= 0))
+                if (Number(value) is not >= 0)
                     throw new ProxyApiException(400, $"attribute {name} must be a number of at least 0");
                 attributes[name] = value.DeepClone();
             }

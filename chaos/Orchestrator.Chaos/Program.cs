@@ -2,10 +2,12 @@ using System.CommandLine;
 using Orchestrator.Chaos.Runs;
 
 var time = new Option<TimeSpan>("--time") { Description = "How long faults are injected, e.g. 60s, 10m.", DefaultValueFactory = _ => TimeSpan.FromSeconds(60), CustomParser = r => Durations.Parse(r.Tokens.Single().Value) };
-var nemesis = new Option<string>("--nemesis") { Description = "Fault kinds taken in turn: kill, kill-leader, crash-all, pause, pause-leader.", DefaultValueFactory = _ => "kill,pause" };
-var workload = new Option<string>("--workload") { Description = "register.", DefaultValueFactory = _ => "register" };
+var nemesis = new Option<string>("--nemesis") { Description = $"Fault kinds taken in turn, or 'all': {string.Join(", ", ChaosRun.AllNemeses)}.", DefaultValueFactory = _ => "kill,pause" };
+var workload = new Option<string>("--workload") { Description = $"Workloads run together: {string.Join(", ", ChaosRun.AllWorkloads)}.", DefaultValueFactory = _ => string.Join(",", ChaosRun.AllWorkloads) };
 var replicas = new Option<int>("--replicas") { Description = "Replicas in the cluster.", DefaultValueFactory = _ => 3 };
-var clients = new Option<int>("--clients") { Description = "Concurrent clients, spread over the replicas.", DefaultValueFactory = _ => 6 };
+var clients = new Option<int>("--clients") { Description = "Concurrent clients per workload, spread over the replicas.", DefaultValueFactory = _ => 6 };
+var healthy = new Option<TimeSpan>("--healthy") { Description = "Time without a fault between faults.", DefaultValueFactory = _ => TimeSpan.FromSeconds(3), CustomParser = r => Durations.Parse(r.Tokens.Single().Value) };
+var faultLength = new Option<TimeSpan>("--fault-length") { Description = "How long each fault lasts.", DefaultValueFactory = _ => TimeSpan.FromSeconds(4), CustomParser = r => Durations.Parse(r.Tokens.Single().Value) };
 var keys = new Option<int>("--keys") { Description = "Registers (ConfigMaps).", DefaultValueFactory = _ => 3 };
 var output = new Option<string>("--out") { Description = "Folder for history.json and report.html.", DefaultValueFactory = _ => Path.Combine("chaos-runs", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss")) };
 var seed = new Option<int?>("--seed") { Description = "Seed of the fault choices." };
@@ -13,15 +15,18 @@ var unsafeReads = new Option<bool>("--unsafe-local-reads") { Description = "Run 
 
 var run = new Command("run", "Run a cluster under faults with concurrent clients, check the history, write a report.")
 {
-    time, nemesis, workload, replicas, clients, keys, output, seed, unsafeReads,
+    time, nemesis, workload, replicas, clients, healthy, faultLength, keys, output, seed, unsafeReads,
 };
 run.SetAction(async (result, token) =>
 {
     var options = new RunOptions
     {
         Duration = result.GetValue(time),
-        Nemeses = [.. result.GetValue(nemesis)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
-        Workload = result.GetValue(workload)!,
+        Nemeses = result.GetValue(nemesis) == "all" ? [.. ChaosRun.AllNemeses]
+            : [.. result.GetValue(nemesis)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
+        Workloads = [.. result.GetValue(workload)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
+        Healthy = result.GetValue(healthy),
+        FaultLength = result.GetValue(faultLength),
         Replicas = result.GetValue(replicas),
         Clients = result.GetValue(clients),
         Keys = result.GetValue(keys),
@@ -32,6 +37,8 @@ run.SetAction(async (result, token) =>
     var outcome = await ChaosRun.RunAsync(options, Console.Out, token);
     Console.WriteLine(outcome.VerdictLine());
     Console.WriteLine($"history: {Path.Combine(options.OutputDirectory, "history.json")}, report: {Path.Combine(options.OutputDirectory, "report.html")}");
-    return outcome.Linearizability.Verdict == Orchestrator.Chaos.Checkers.Verdict.Ok ? 0 : 1;
+    foreach (var check in outcome.Checks)
+        Console.WriteLine($"  {check.Name}: {check.Verdict}: {check.Summary}");
+    return outcome.Verdict == Orchestrator.Chaos.Checkers.Verdict.Ok ? 0 : 1;
 });
 return await new RootCommand("Jepsen-style chaos runs against a replicated Orchestrator cluster.") { run }.Parse(args).InvokeAsync();

@@ -40,12 +40,15 @@ public sealed class ApiCluster : IAsyncDisposable
 
     /// <param name="serverArgs">More `orchestrator server` options for every replica, e.g. short lease timings.</param>
     /// <param name="placement">Where replica N (1-based) runs; loopback when null.</param>
+    /// <param name="beforeStart">Runs once the replicas' addresses and ports are chosen, before any starts (e.g. to route their links).</param>
     public static async Task<ApiCluster> StartAsync(int size = 3, int watchWindow = 100_000, IReadOnlyList<string>? serverArgs = null,
-        Func<int, ReplicaPlacement>? placement = null)
+        Func<int, ReplicaPlacement>? placement = null, Func<ApiCluster, Task>? beforeStart = null)
     {
         var cluster = new ApiCluster(size, watchWindow, placement) { ServerArgs = serverArgs ?? [] };
         try
         {
+            if (beforeStart is not null)
+                await beforeStart(cluster);
             using (var pki = ClusterPki.LoadOrCreate(cluster.PkiDirectory))
                 KubeconfigFile.Write(cluster.KubeconfigPath, [.. cluster.Replicas.Select(r => r.ApiUri)], pki, "admin", ["system:masters"]);
             var peers = cluster.Replicas.Select(r => r.RaftEndpoint).ToList();
@@ -64,6 +67,10 @@ public sealed class ApiCluster : IAsyncDisposable
     /// <summary>Starts a stopped replica again with the cluster's peers and settings.</summary>
     public void Restart(ReplicaProcess replica) =>
         replica.Start(Replicas.Select(r => r.RaftEndpoint), watchWindow: WatchWindow, extraArgs: ServerArgs);
+
+    /// <summary>Starts a stopped replica with no members, to be added to the running cluster (after its data was wiped, say).</summary>
+    public void RestartJoining(ReplicaProcess replica) =>
+        replica.Start([], join: true, watchWindow: WatchWindow, extraArgs: ServerArgs);
 
     /// <summary>An HTTPS client for a replica that trusts the cluster CA and presents the admin certificate.</summary>
     public HttpClient CreateHttpClient(ReplicaProcess replica, string user = "admin", string[]? groups = null)

@@ -24,8 +24,9 @@ internal static class RegisterModel
             case "read":
                 var seen = op.Output ?? Absent;
                 return states.Contains(seen) ? [seen] : null;
-            case "cas":
-                var expected = op.Expected ?? Absent;
+            case "cas" or "create":
+                // A create is a compare-and-set from absent.
+                var expected = op.Kind == "create" ? Absent : op.Expected ?? Absent;
                 if (!states.Contains(expected))
                     return unknown ? states : null;
                 return unknown ? states.Add(op.Value ?? Absent) : [op.Value ?? Absent];
@@ -43,6 +44,7 @@ public static class RegisterModelText
     public static string Describe(Operation op) => op.Kind switch
     {
         "read" => $"read {op.Key} → {op.Output ?? "absent"}",
+        "create" => $"create {op.Key} → {op.Value}",
         _ => $"cas {op.Key} {op.Expected ?? "absent"} → {op.Value}",
     };
 }

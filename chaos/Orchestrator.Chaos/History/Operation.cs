@@ -25,10 +25,13 @@ public sealed record Operation
 {
     public required int Id { get; init; }
 
+    /// <summary>The workload that made it: register, list-append or create-unique.</summary>
+    public string Workload { get; init; } = "register";
+
     /// <summary>The client (one at a time per client, as a Jepsen process).</summary>
     public required int Process { get; init; }
 
-    /// <summary>"read" or "cas".</summary>
+    /// <summary>"read", "cas" (an update with a resourceVersion precondition) or "create".</summary>
     public required string Kind { get; init; }
 
     public required string Key { get; init; }
@@ -50,6 +53,9 @@ public sealed record Operation
 
     /// <summary>The replica the client talked to (1-based).</summary>
     public int Replica { get; init; }
+
+    /// <summary>The resourceVersion an acknowledged write was given (what watches must deliver it at).</summary>
+    public long? Revision { get; init; }
 
     /// <summary>What went wrong, for fail and info.</summary>
     public string? Error { get; init; }

@@ -11,6 +11,7 @@ public sealed class Recorder
     private readonly long origin = Stopwatch.GetTimestamp();
     private readonly List<Operation> operations = [];
     private readonly List<FaultWindow> faults = [];
+    private readonly List<WatchSession> watches = [];
     private int nextId;
 
     /// <summary>Nanoseconds since the recorder was made.</summary>
@@ -28,6 +29,17 @@ public sealed class Recorder
     {
         lock (faults)
             faults.Add(fault);
+    }
+
+    public void AddWatch(WatchSession session)
+    {
+        lock (watches)
+            watches.Add(session);
+    }
+
+    public IReadOnlyList<WatchSession> Watches
+    {
+        get { lock (watches) return [.. watches.OrderBy(w => w.Start)]; }
     }
 
     public IReadOnlyList<Operation> Operations

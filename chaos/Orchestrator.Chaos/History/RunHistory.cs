@@ -6,6 +6,7 @@ namespace Orchestrator.Chaos.History;
 /// <summary>Everything a run produced: its settings, the operations of every client and the faults, saved as JSON.</summary>
 public sealed record RunHistory
 {
+    /// <summary>The workloads that ran, comma-separated.</summary>
     public required string Workload { get; init; }
 
     public required IReadOnlyList<string> Nemeses { get; init; }
@@ -16,6 +17,9 @@ public sealed record RunHistory
     public required IReadOnlyList<Operation> Operations { get; init; }
 
     public required IReadOnlyList<FaultWindow> Faults { get; init; }
+
+    /// <summary>Every watch session of the watch workload, in start order.</summary>
+    public IReadOnlyList<WatchSession> Watches { get; init; } = [];
 
     public long DurationNanos { get; init; }
 

@@ -6,7 +6,9 @@ namespace Orchestrator.Chaos.Nemesis;
 /// <summary>
 /// A network the run makes for itself, so partitions are real packet loss between real addresses: one network
 /// namespace per replica (its own address on a bridge in the root namespace, where the clients and the checker stay),
-/// iptables rules inside each namespace to cut links, all removed on dispose. Needs root.
+/// iptables rules inside each namespace to cut links or drop a share of packets, and NAT rules that send each
+/// replica's connections to its peers through the fault proxy (which listens on a second bridge address, so peer
+/// traffic and client traffic are told apart by source). All removed on dispose. Needs root.
 /// </summary>
 public sealed class ChaosNetwork : IAsyncDisposable
 {
@@ -23,6 +25,12 @@ public sealed class ChaosNetwork : IAsyncDisposable
     public string Namespace(int replica) => $"chaos-{id}-{replica}";
 
     public string Address(int replica) => $"10.250.{subnet}.{10 + replica}";
+
+    /// <summary>The root namespace's address on the bridge, where clients come from.</summary>
+    public string Gateway => $"10.250.{subnet}.1";
+
+    /// <summary>The address the fault proxy listens on; peer links arrive from it.</summary>
+    public string ProxyAddress => $"10.250.{subnet}.2";
 
     public ReplicaPlacement Placement(int replica) => new(Address(replica), ["ip", "netns", "exec", Namespace(replica)]);
 
@@ -47,7 +55,8 @@ public sealed class ChaosNetwork : IAsyncDisposable
     {
         await RunAsync(token, "ip", "link", "add", Bridge, "type", "bridge");
         bridgeMade = true;
-        await RunAsync(token, "ip", "addr", "add", $"10.250.{subnet}.1/24", "dev", Bridge);
+        await RunAsync(token, "ip", "addr", "add", $"{Gateway}/24", "dev", Bridge);
+        await RunAsync(token, "ip", "addr", "add", $"{ProxyAddress}/24", "dev", Bridge);
         await RunAsync(token, "ip", "link", "set", Bridge, "up");
         for (var i = 1; i <= size; i++)
         {
@@ -62,24 +71,51 @@ public sealed class ChaosNetwork : IAsyncDisposable
         }
     }
 
-    /// <summary>Cuts every link between replicas i and j for which <paramref name="connected"/> is false (both directions).</summary>
+    /// <summary>Connections replica <paramref name="from"/> opens to <paramref name="port"/> of replica <paramref name="to"/> go to the proxy's port instead.</summary>
+    public Task RouteAsync(int from, int to, int port, int proxyPort, CancellationToken token) =>
+        RunAsync(token, "ip", "netns", "exec", Namespace(from), "iptables", "-w", "-t", "nat", "-A", "OUTPUT", "-d", Address(to), "-p", "tcp",
+            "--dport", port.ToString(), "-j", "DNAT", "--to-destination", $"{ProxyAddress}:{proxyPort}");
+
+    /// <summary>
+    /// Cuts every link between replicas i and j for which <paramref name="connected"/> is false (both directions): in
+    /// i, what comes from j directly, and every packet of a connection i opened to j (through the proxy or not).
+    /// </summary>
     public async Task CutAsync(Func<int, int, bool> connected, CancellationToken token)
     {
         for (var i = 1; i <= size; i++)
         {
             for (var j = 1; j <= size; j++)
             {
-                if (i != j && !connected(i, j))
-                    await RunAsync(token, "ip", "netns", "exec", Namespace(i), "iptables", "-w", "-A", "INPUT", "-s", Address(j), "-j", "DROP");
+                if (i == j || connected(i, j))
+                    continue;
+                await InAsync(i, token, "iptables", "-w", "-A", "INPUT", "-s", Address(j), "-j", "DROP");
+                await InAsync(i, token, "iptables", "-w", "-A", "OUTPUT", "-m", "conntrack", "--ctorigdst", Address(j), "-j", "DROP");
             }
+        }
+    }
+
+    /// <summary>Drops each packet between replicas (both ways, client traffic spared) with the given probability.</summary>
+    public async Task LoseAsync(double probability, CancellationToken token)
+    {
+        var p = probability.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+        for (var i = 1; i <= size; i++)
+        {
+            await InAsync(i, token, "iptables", "-w", "-A", "INPUT", "-s", ProxyAddress, "-m", "statistic", "--mode", "random", "--probability", p, "-j", "DROP");
+            await InAsync(i, token, "iptables", "-w", "-A", "OUTPUT", "-d", ProxyAddress, "-m", "statistic", "--mode", "random", "--probability", p, "-j", "DROP");
         }
     }
 
     public async Task HealAsync(CancellationToken token)
     {
         for (var i = 1; i <= size; i++)
-            await RunAsync(token, "ip", "netns", "exec", Namespace(i), "iptables", "-w", "-F", "INPUT");
+        {
+            await InAsync(i, token, "iptables", "-w", "-F", "INPUT");
+            await InAsync(i, token, "iptables", "-w", "-F", "OUTPUT");
+        }
     }
+
+    private Task InAsync(int replica, CancellationToken token, params string[] command) =>
+        RunAsync(token, ["ip", "netns", "exec", Namespace(replica), .. command]);
 
     public async ValueTask DisposeAsync()
     {

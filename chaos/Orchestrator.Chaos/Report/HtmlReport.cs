@@ -17,11 +17,16 @@ public static class HtmlReport
     private const int Width = 1600;
     private const int RowHeight = 14;
     private const int Left = 80;
+    private const int MaxDrawn = 20_000;
 
     public static string Render(RunResult result)
     {
         var history = result.History;
         var culprits = result.Linearizability.Violations.SelectMany(v => v.Culprits ?? []).ToHashSet();
+        // A long run has hundreds of thousands of operations: draw every write, failure and culprit, and a sample of reads.
+        var all = history.Operations;
+        var readShare = Math.Min(1.0, MaxDrawn / (double)Math.Max(1, all.Count(o => o.Kind == "read")));
+        var drawn = all.Where(o => o.Kind != "read" || o.Outcome != Outcome.Ok || culprits.Contains(o.Id) || (o.Id * 2654435761L % 1000) < readShare * 1000).ToList();
         var processes = history.Operations.Select(o => o.Process).Distinct().Order().ToList();
         var row = processes.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => x.i);
         var end = Math.Max(1, history.DurationNanos);
@@ -37,7 +42,7 @@ public static class HtmlReport
         }
         foreach (var (process, index) in row)
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"2\" y=\"{index * RowHeight + 11}\">client {process}</text>");
-        foreach (var op in history.Operations)
+        foreach (var op in drawn)
         {
             var y = row[op.Process] * RowHeight + 2;
             var complete = op.Outcome == Outcome.Info ? Math.Max(op.Complete, op.Invoke + 1) : op.Complete;
@@ -57,6 +62,11 @@ public static class HtmlReport
         foreach (var key in result.Linearizability.Keys)
             keys.Append(CultureInfo.InvariantCulture, $"<tr class=\"{key.Verdict}\"><td>{Escape(key.Key)}</td><td>{key.Verdict}</td><td>{key.Operations}</td><td>{Escape(key.Explanation ?? "")}</td></tr>");
         keys.Append("</table>");
+        keys.Append("<table><tr><th>checker</th><th>verdict</th><th>what it counted</th><th>problems (first 50)</th></tr>");
+        foreach (var check in result.Checks)
+            keys.Append(CultureInfo.InvariantCulture, $"<tr class=\"{check.Verdict}\"><td>{Escape(check.Name)}</td><td>{check.Verdict}</td><td>{Escape(check.Summary)}</td><td>{string.Join("<br>", check.Problems.Take(50).Select(Escape))}</td></tr>");
+        keys.Append("</table>");
+        keys.Append(CultureInfo.InvariantCulture, $"<p>{drawn.Count} of {all.Count} operations drawn (every write, failure and culprit; a sample of successful reads).</p>");
 
         return $$"""
             <!doctype html>

@@ -1,6 +1,8 @@
+using System.Net;
 using Orchestrator.Chaos.Checkers;
 using Orchestrator.Chaos.History;
 using Orchestrator.Chaos.Nemesis;
+using Orchestrator.Chaos.Proxy;
 using Orchestrator.Chaos.Report;
 using Orchestrator.Chaos.Workloads;
 using Orchestrator.Testing;
@@ -8,71 +10,101 @@ using Orchestrator.Testing;
 namespace Orchestrator.Chaos.Runs;
 
 /// <summary>
-/// One run: a fresh cluster of real replicas, the workload's clients on every replica, the nemesis cycling through its
-/// faults (healthy, fault, heal), then every fault healed, final reads on every replica, the checkers, and the history
-/// and report written. The cluster is always torn down.
+/// One run: a network of namespaces, the fault proxy on every link between replicas, a fresh cluster of real replicas,
+/// the workloads' clients on every replica, the nemesis cycling through its faults (healthy, fault, heal), then every
+/// fault healed, final reads on every replica, the checkers, and the history and report written. Everything the run
+/// made is torn down.
 /// </summary>
 public static class ChaosRun
 {
+    public static readonly IReadOnlyList<string> AllWorkloads = ["register", "list-append", "create-unique", "watch"];
+
+    public static IEnumerable<string> AllNemeses => ProcessNemesis.Kinds.Concat(PartitionNemesis.Kinds).Concat(LinkNemesis.Kinds);
+
     public static async Task<RunResult> RunAsync(RunOptions options, TextWriter log, CancellationToken token)
     {
-        if (options.Workload != "register")
-            throw new ArgumentException($"unknown workload {options.Workload}; known: register");
-        foreach (var kind in options.Nemeses)
-        {
-            if (!ProcessNemesis.Kinds.Contains(kind) && !PartitionNemesis.Kinds.Contains(kind))
-                throw new ArgumentException($"unknown nemesis {kind}; known: {string.Join(", ", ProcessNemesis.Kinds.Concat(PartitionNemesis.Kinds))}");
-        }
+        foreach (var workload in options.Workloads.Where(w => !AllWorkloads.Contains(w)))
+            throw new ArgumentException($"unknown workload {workload}; known: {string.Join(", ", AllWorkloads)}");
+        foreach (var kind in options.Nemeses.Where(k => !AllNemeses.Contains(k)))
+            throw new ArgumentException($"unknown nemesis {kind}; known: {string.Join(", ", AllNemeses)}");
         Directory.CreateDirectory(options.OutputDirectory);
         var recorder = new Recorder();
-        // Partitions need each replica in a network namespace of its own; otherwise they all share 127.0.0.1.
-        await using var network = options.Nemeses.Any(PartitionNemesis.Kinds.Contains) ? await ChaosNetwork.CreateAsync(options.Replicas, token) : null;
-        await using var cluster = await ApiCluster.StartAsync(options.Replicas, serverArgs: options.ServerArgs,
-            placement: network is null ? null : network.Placement);
-        await using var workload = new RegisterWorkload(cluster, recorder, options.Clients, options.Keys);
-        await workload.SetUpAsync(token);
-        log.WriteLine($"cluster of {options.Replicas} up; {options.Clients} clients on {options.Keys} keys for {options.Duration.TotalSeconds:F0}s, faults: {string.Join(",", options.Nemeses)}");
+        await using var network = await ChaosNetwork.CreateAsync(options.Replicas, token);
+        await using var proxies = await ProxyServer.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), token);
+        PeerLinks links = null!;
+        await using var cluster = await ApiCluster.StartAsync(options.Replicas, serverArgs: options.ServerArgs, placement: network.Placement,
+            beforeStart: async c => links = await PeerLinks.RouteAsync(proxies, network, c, token));
+        using var api = new ApiClients(cluster, recorder);
+        var workloads = Make(options, cluster).ToList();
+        await api.SendUntilAsync(HttpMethod.Post, "/api/v1/namespaces",
+            new System.Text.Json.Nodes.JsonObject { ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = ApiClients.Namespace } }, token);
+        var initial = new Dictionary<string, string?>();
+        foreach (var workload in workloads)
+            await workload.SetUpAsync(api, initial, token);
+        log.WriteLine($"cluster of {options.Replicas} up, peer links through the fault proxy (Toxiproxy API at {proxies.Address}); " +
+            $"workloads {string.Join(",", options.Workloads)} with {options.Clients} clients each for {options.Duration.TotalSeconds:F0}s; faults: {string.Join(",", options.Nemeses)}");
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
-        var clients = workload.RunAsync(stop.Token);
+        var clients = Task.WhenAll(workloads.Select(w => w.RunAsync(api, stop.Token)));
         var random = new Random(options.Seed);
         var processes = new ProcessNemesis(cluster, random);
-        var partitions = network is null ? null : new PartitionNemesis(network, cluster, random);
-        var outages = new Dictionary<string, TimeSpan>();
+        var partitions = new PartitionNemesis(network, cluster, random);
+        var linkFaults = new LinkNemesis(links, network, cluster, random);
         var started = recorder.Now;
         for (var cycle = 0; recorder.Now - started < options.Duration.TotalNanoseconds && !token.IsCancellationRequested; cycle++)
         {
             await Task.Delay(options.Healthy, token);
             var kind = options.Nemeses[cycle % options.Nemeses.Count];
-            var fault = PartitionNemesis.Kinds.Contains(kind) ? await partitions!.StartAsync(kind, token) : await processes.StartAsync(kind, token);
+            var fault = PartitionNemesis.Kinds.Contains(kind) ? await partitions.StartAsync(kind, token)
+                : LinkNemesis.Kinds.Contains(kind) ? await linkFaults.StartAsync(kind, token)
+                : await processes.StartAsync(kind, token);
             var faultStart = recorder.Now;
             await Task.Delay(options.FaultLength, token);
             await fault.HealAsync(token);
             recorder.AddFault(new FaultWindow(kind, fault.Target, faultStart, recorder.Now));
-            log.WriteLine($"  {kind} {fault.Target}: {TimeSpan.FromTicks((recorder.Now - faultStart) / 100).TotalSeconds:F1}s");
-            await cluster.WaitReadyAsync(cluster.Replicas, TimeSpan.FromSeconds(60));
+            log.WriteLine($"  {cycle + 1,4} {kind} {fault.Target}: {TimeSpan.FromTicks((recorder.Now - faultStart) / 100).TotalSeconds:F1}s");
+            await cluster.WaitReadyAsync(cluster.Replicas, TimeSpan.FromSeconds(90));
         }
+        // A last quiet stretch, so watchers catch up with the last writes before they stop.
+        await Task.Delay(options.Healthy, token);
         stop.Cancel();
         await clients;
-        await workload.FinalReadsAsync(token);
+        foreach (var workload in workloads)
+            await workload.FinalReadsAsync(api, token);
 
-        var operations = recorder.Operations;
-        foreach (var fault in recorder.Faults)
-            outages[fault.Kind] = Max(outages.GetValueOrDefault(fault.Kind), LongestGap(operations, fault));
         var history = new RunHistory
         {
-            Workload = options.Workload,
+            Workload = string.Join(",", options.Workloads),
             Nemeses = options.Nemeses,
-            Initial = workload.Initial,
-            Operations = operations,
+            Initial = initial,
+            Operations = recorder.Operations,
             Faults = recorder.Faults,
+            Watches = recorder.Watches,
             DurationNanos = recorder.Now,
         };
+        var outages = new Dictionary<string, TimeSpan>();
+        foreach (var fault in history.Faults)
+            outages[fault.Kind] = Max(outages.GetValueOrDefault(fault.Kind), LongestGap(history.Operations, fault));
         var linearizability = LinearizabilityChecker.Check(history.Initial, history.Operations, options.CheckTimeout);
-        var result = new RunResult(history, linearizability, outages);
+        var checks = workloads.SelectMany(w => w.Check(history)).ToList();
+        var result = new RunResult(history, linearizability, checks, outages);
         await history.SaveAsync(Path.Combine(options.OutputDirectory, "history.json"), token);
         await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, "report.html"), HtmlReport.Render(result), token);
         return result;
+    }
+
+    private static IEnumerable<IWorkload> Make(RunOptions options, ApiCluster cluster)
+    {
+        foreach (var name in options.Workloads)
+        {
+            yield return name switch
+            {
+                "register" => new RegisterWorkload(options.Clients, options.Keys, firstProcess: 0),
+                "list-append" => new ListAppendWorkload(options.Clients, options.Keys, firstProcess: 1000),
+                "create-unique" => new CreateUniqueWorkload(Math.Max(1, options.Clients / 2), names: 8, firstProcess: 2000),
+                _ => new WatchWorkload(cluster, watchers: 2 * options.Replicas),
+            };
+        }
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

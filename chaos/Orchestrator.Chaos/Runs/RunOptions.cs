@@ -8,10 +8,12 @@ public sealed record RunOptions
     /// <summary>Fault kinds, taken in turn (see <see cref="Nemesis.ProcessNemesis.Kinds"/>).</summary>
     public IReadOnlyList<string> Nemeses { get; init; } = ["kill", "pause"];
 
-    public string Workload { get; init; } = "register";
+    /// <summary>Workloads run together: register, list-append, create-unique, watch.</summary>
+    public IReadOnlyList<string> Workloads { get; init; } = ChaosRun.AllWorkloads;
 
     public int Replicas { get; init; } = 3;
 
+    /// <summary>Clients of each workload (create-unique gets half as many; watchers are two per replica).</summary>
     public int Clients { get; init; } = 6;
 
     public int Keys { get; init; } = 3;
