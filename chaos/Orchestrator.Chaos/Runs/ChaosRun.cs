@@ -45,13 +45,18 @@ public static class ChaosRun
             $"workloads {string.Join(",", options.Workloads)} with {options.Clients} clients each for {options.Duration.TotalSeconds:F0}s; faults: {string.Join(",", options.Nemeses)}");
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
-        var clients = Task.WhenAll(workloads.Select(w => w.RunAsync(api, stop.Token)));
+        // Watchers first, so their first lists come before the first writes they must be given.
+        var watching = workloads.Where(w => w is WatchWorkload).Select(w => w.RunAsync(api, stop.Token)).ToList();
+        if (watching.Count > 0)
+            await Task.Delay(TimeSpan.FromSeconds(1), token);
+        var clients = Task.WhenAll([.. watching, .. workloads.Where(w => w is not WatchWorkload).Select(w => w.RunAsync(api, stop.Token))]);
         var random = new Random(options.Seed);
         var processes = new ProcessNemesis(cluster, random);
         var partitions = new PartitionNemesis(network, cluster, random);
         var linkFaults = new LinkNemesis(links, network, cluster, random);
         var started = recorder.Now;
-        for (var cycle = 0; recorder.Now - started < options.Duration.TotalNanoseconds && !token.IsCancellationRequested; cycle++)
+        bool More(int cycle) => options.Cycles is { } cycles ? cycle < cycles : recorder.Now - started < options.Duration.TotalNanoseconds;
+        for (var cycle = 0; More(cycle) && !token.IsCancellationRequested; cycle++)
         {
             await Task.Delay(options.Healthy, token);
             var kind = options.Nemeses[cycle % options.Nemeses.Count];

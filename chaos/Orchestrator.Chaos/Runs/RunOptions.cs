@@ -5,6 +5,9 @@ public sealed record RunOptions
 {
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>When set, the run ends after this many faults instead of after <see cref="Duration"/>.</summary>
+    public int? Cycles { get; init; }
+
     /// <summary>Fault kinds, taken in turn (see <see cref="Nemesis.ProcessNemesis.Kinds"/>).</summary>
     public IReadOnlyList<string> Nemeses { get; init; } = ["kill", "pause"];
 
