@@ -108,11 +108,17 @@ internal sealed class Link
         var applies = new Dictionary<Toxic, bool>(ReferenceEqualityComparer.Instance);
         var since = new Dictionary<string, long>();
         long passed = 0;
+        IReadOnlyList<Toxic>? snapshot = null;
+        List<Toxic> active = [];
         while (true)
         {
-            var active = toxics(stream).Where(t => Applies(applies, t)).ToList();
-            foreach (var name in since.Keys.Except(active.Select(t => t.Name)).ToList())
-                since.Remove(name);
+            // The proxy swaps its snapshot when toxics change; filter it again only then.
+            if (!ReferenceEquals(snapshot, snapshot = toxics(stream)))
+            {
+                active = [.. snapshot.Where(t => Applies(applies, t))];
+                foreach (var name in since.Keys.Except(active.Select(t => t.Name)).ToList())
+                    since.Remove(name);
+            }
             var blackhole = false;
             foreach (var toxic in active.Where(t => t.Type is "timeout" or "reset_peer"))
             {

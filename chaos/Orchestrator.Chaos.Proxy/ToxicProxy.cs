@@ -14,6 +14,9 @@ public sealed class ToxicProxy : IAsyncDisposable
     private readonly object gate = new();
     private readonly List<Link> links = [];
     private IReadOnlyList<Toxic> toxics = [];
+    // Per-direction snapshots, remade only when toxics change: links read them for every chunk.
+    private IReadOnlyList<Toxic> upstreamToxics = [];
+    private IReadOnlyList<Toxic> downstreamToxics = [];
     private Socket? listener;
     private Task accepting = Task.CompletedTask;
 
@@ -114,7 +117,7 @@ public sealed class ToxicProxy : IAsyncDisposable
         {
             if (toxics.Any(t => t.Name == toxic.Name))
                 throw new ProxyApiException(409, "toxic already exists");
-            toxics = [.. toxics, toxic];
+            Set([.. toxics, toxic]);
             return toxic;
         }
     }
@@ -126,7 +129,7 @@ public sealed class ToxicProxy : IAsyncDisposable
             var existing = toxics.FirstOrDefault(t => t.Name == name) ?? throw new ProxyApiException(404, "toxic not found");
             body["name"] = name;
             var updated = Toxic.FromJson(body, existing);
-            toxics = [.. toxics.Select(t => t == existing ? updated : t)];
+            Set([.. toxics.Select(t => t == existing ? updated : t)]);
             return updated;
         }
     }
@@ -137,21 +140,26 @@ public sealed class ToxicProxy : IAsyncDisposable
         {
             if (!toxics.Any(t => t.Name == name))
                 throw new ProxyApiException(404, "toxic not found");
-            toxics = [.. toxics.Where(t => t.Name != name)];
+            Set([.. toxics.Where(t => t.Name != name)]);
         }
     }
 
     public void RemoveAllToxics()
     {
         lock (gate)
-            toxics = [];
+            Set([]);
     }
 
-    private IReadOnlyList<Toxic> ToxicsOf(string stream)
+    /// <summary>Called under the gate.</summary>
+    private void Set(IReadOnlyList<Toxic> all)
     {
-        var all = Toxics;
-        return all.Count == 0 ? all : [.. all.Where(t => t.Stream == stream)];
+        toxics = all;
+        upstreamToxics = [.. all.Where(t => t.Stream == "upstream")];
+        downstreamToxics = [.. all.Where(t => t.Stream == "downstream")];
     }
+
+    private IReadOnlyList<Toxic> ToxicsOf(string stream) =>
+        Volatile.Read(ref stream == "upstream" ? ref upstreamToxics : ref downstreamToxics);
 
     private async Task AcceptAsync(Socket socket)
     {

@@ -20,7 +20,7 @@ public sealed class LinkNemesis(PeerLinks links, ChaosNetwork network, ApiCluste
         {
             case "blackhole" or "blackhole-leader":
             {
-                var victim = await VictimAsync(kind == "blackhole-leader");
+                var victim = (await Victims.ChooseAsync(cluster, random, kind == "blackhole-leader")).Ordinal;
                 Poison(links.Of(victim), "timeout", new JsonObject { ["timeout"] = 0 });
                 return Healed(kind, $"replica-{victim} silenced");
             }
@@ -29,13 +29,13 @@ public sealed class LinkNemesis(PeerLinks links, ChaosNetwork network, ApiCluste
                 return Healed(kind, "every link +40±30 ms each way");
             case "reset":
             {
-                var victim = await VictimAsync(leader: false);
+                var victim = (await Victims.ChooseAsync(cluster, random, leader: false)).Ordinal;
                 Poison(links.Of(victim), "reset_peer", new JsonObject { ["timeout"] = 300 });
                 return Healed(kind, $"replica-{victim} links reset after 300 ms");
             }
             case "bandwidth-leader":
             {
-                var victim = await VictimAsync(leader: true);
+                var victim = (await Victims.ChooseAsync(cluster, random, leader: true)).Ordinal;
                 Poison(links.Of(victim), "bandwidth", new JsonObject { ["rate"] = 16 });
                 return Healed(kind, $"replica-{victim} links at 16 KB/s");
             }
@@ -61,20 +61,4 @@ public sealed class LinkNemesis(PeerLinks links, ChaosNetwork network, ApiCluste
         links.RemoveAllToxics();
         return Task.CompletedTask;
     });
-
-    private async Task<int> VictimAsync(bool leader)
-    {
-        if (leader)
-        {
-            try
-            {
-                return (await cluster.LeaderAsync(TimeSpan.FromSeconds(10))).Ordinal;
-            }
-            catch (TimeoutException)
-            {
-                // No leader to find right now: any replica will do.
-            }
-        }
-        return cluster.Replicas[random.Next(cluster.Replicas.Count)].Ordinal;
-    }
 }

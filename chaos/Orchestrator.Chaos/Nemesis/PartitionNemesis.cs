@@ -23,16 +23,7 @@ public sealed class PartitionNemesis(ChaosNetwork network, ApiCluster cluster, R
                 plan = Isolate(order[0]);
                 break;
             case "partition-leader":
-                int leader;
-                try
-                {
-                    leader = (await cluster.LeaderAsync(TimeSpan.FromSeconds(10))).Ordinal;
-                }
-                catch (TimeoutException)
-                {
-                    leader = order[0];
-                }
-                plan = Isolate(leader);
+                plan = Isolate((await Victims.ChooseAsync(cluster, random, leader: true)).Ordinal);
                 break;
             case "partition-halves":
             {

@@ -20,7 +20,7 @@ public sealed class ProcessNemesis(ApiCluster cluster, Random random)
         {
             case "kill" or "kill-leader":
             {
-                var victim = await VictimAsync(kind == "kill-leader", token);
+                var victim = await Victims.ChooseAsync(cluster, random, kind == "kill-leader");
                 victim.Kill();
                 return new Fault(kind, Name(victim), _ =>
                 {
@@ -39,7 +39,7 @@ public sealed class ProcessNemesis(ApiCluster cluster, Random random)
                 });
             case "pause" or "pause-leader":
             {
-                var victim = await VictimAsync(kind == "pause-leader", token);
+                var victim = await Victims.ChooseAsync(cluster, random, kind == "pause-leader");
                 var pid = victim.ProcessId ?? throw new InvalidOperationException($"{Name(victim)} is not running");
                 Signals.Stop(pid);
                 return new Fault(kind, Name(victim), _ =>
@@ -93,22 +93,6 @@ public sealed class ProcessNemesis(ApiCluster cluster, Random random)
             await Task.Delay(500, token);
         }
         throw new TimeoutException($"{(add ? "adding" : "removing")} {Name(member)} did not succeed within 90 s");
-    }
-
-    private async Task<ReplicaProcess> VictimAsync(bool leader, CancellationToken token)
-    {
-        if (leader)
-        {
-            try
-            {
-                return await cluster.LeaderAsync(TimeSpan.FromSeconds(10));
-            }
-            catch (TimeoutException)
-            {
-                // No leader to find right now: any replica will do.
-            }
-        }
-        return cluster.Replicas[random.Next(cluster.Replicas.Count)];
     }
 
     private static string Name(ReplicaProcess replica) => $"replica-{replica.Ordinal}";

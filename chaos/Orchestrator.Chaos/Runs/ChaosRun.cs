@@ -36,8 +36,7 @@ public static class ChaosRun
             beforeStart: async c => links = await PeerLinks.RouteAsync(proxies, network, c, token));
         using var api = new ApiClients(cluster, recorder);
         var workloads = Make(options, cluster).ToList();
-        await api.SendUntilAsync(HttpMethod.Post, "/api/v1/namespaces",
-            new System.Text.Json.Nodes.JsonObject { ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = ApiClients.Namespace } }, token);
+        await api.CreateNamespaceAsync(ApiClients.Namespace, token);
         var initial = new Dictionary<string, string?>();
         foreach (var workload in workloads)
             await workload.SetUpAsync(api, initial, token);

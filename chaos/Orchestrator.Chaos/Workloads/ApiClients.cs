@@ -144,6 +144,9 @@ public sealed class ApiClients : IDisposable
         }
     }
 
+    public Task CreateNamespaceAsync(string name, CancellationToken token) =>
+        SendUntilAsync(HttpMethod.Post, "/api/v1/namespaces", new JsonObject { ["metadata"] = new JsonObject { ["name"] = name } }, token);
+
     public static string Truncate(string text) => text.Length <= 200 ? text : text[..200];
 
     public void Dispose()

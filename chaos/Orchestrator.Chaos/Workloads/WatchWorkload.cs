@@ -18,8 +18,8 @@ public sealed class WatchWorkload(ApiCluster cluster, int watchers) : IWorkload
 
     public string Name => "watch";
 
-    public async Task SetUpAsync(ApiClients api, IDictionary<string, string?> initial, CancellationToken token) =>
-        await api.SendUntilAsync(HttpMethod.Post, "/api/v1/namespaces", new JsonObject { ["metadata"] = new JsonObject { ["name"] = QuietNamespace } }, token);
+    public Task SetUpAsync(ApiClients api, IDictionary<string, string?> initial, CancellationToken token) =>
+        api.CreateNamespaceAsync(QuietNamespace, token);
 
     public Task RunAsync(ApiClients api, CancellationToken token) =>
         Task.WhenAll(Enumerable.Range(0, watchers).Select(w => Task.Run(() => WatcherAsync(api, w, token), CancellationToken.None)));
