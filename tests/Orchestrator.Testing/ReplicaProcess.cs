@@ -124,6 +124,11 @@ public sealed class ReplicaProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGSTOP: the process keeps its sockets but answers nothing, as in a long GC pause or a stalled VM.</summary>
+    public void Pause() => Signals.Stop(ProcessId ?? throw new InvalidOperationException($"replica {Ordinal} is not running"));
+
+    public void Resume() => Signals.Continue(ProcessId ?? throw new InvalidOperationException($"replica {Ordinal} is not running"));
+
     public async ValueTask DisposeAsync()
     {
         Kill();

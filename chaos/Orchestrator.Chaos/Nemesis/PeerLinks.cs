@@ -44,6 +44,10 @@ public sealed class PeerLinks
     /// <summary>Links that leave <paramref name="replica"/> (it opened them).</summary>
     public IEnumerable<ToxicProxy> From(int replica) => links.Where(l => l.From == replica).Select(l => l.Proxy);
 
+    /// <summary>The proxy of the connections <paramref name="from"/> opens to <paramref name="to"/>'s "raft" or "grpc" port.</summary>
+    public ToxicProxy Link(int from, int to, string port) =>
+        links.Single(l => l.From == from && l.To == to && l.Proxy.Name.EndsWith($"-{port}", StringComparison.Ordinal)).Proxy;
+
     public void RemoveAllToxics()
     {
         foreach (var (_, _, proxy) in links)

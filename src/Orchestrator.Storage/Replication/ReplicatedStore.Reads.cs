@@ -1,4 +1,6 @@
 using DotNext.Net.Cluster.Consensus.Raft;
+using Grpc.Core;
+using ReadIndexRequest = Orchestrator.Storage.Replication.Grpc.ReadIndexRequest;
 using Orchestrator.Storage.State;
 using Orchestrator.Storage.Watch;
 
@@ -22,7 +24,13 @@ partial class ReplicatedStore
         return stateMachine.List(prefix, startAfter, limit);
     }
 
-    /// <summary>Waits until this replica has applied everything the leader had committed when called.</summary>
+    /// <summary>
+    /// Waits until this replica has applied everything committed before the call (read index). A follower
+    /// asks the leader over gRPC rather than through DotNext's follower barrier, which answers with the
+    /// leader's commit index as it is: a leader fresh from an election may not yet know that entries of an
+    /// earlier term are committed (Raft §8), and a follower would read from before them. Seen after a
+    /// whole-cluster restart.
+    /// </summary>
     public async Task ReadBarrierAsync(CancellationToken token)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(token);
@@ -31,14 +39,40 @@ partial class ReplicatedStore
         {
             for (var attempt = 0; ; attempt++)
             {
+                if (attempt > 0)
+                    await Task.Delay(Math.Min(10 * attempt, 100), deadline.Token).ConfigureAwait(false);
+                var leader = cluster.Leader;
+                if (leader is null)
+                    continue;
+                if (!leader.IsRemote)
+                {
+                    try
+                    {
+                        await ReadIndexAsLeaderAsync(deadline.Token).ConfigureAwait(false);
+                        return;
+                    }
+                    catch (Exception e) when (IsLeadershipChange(e) && !deadline.IsCancellationRequested)
+                    {
+                        continue;
+                    }
+                }
+                var address = await GrpcAddressOfAsync(leader, deadline.Token).ConfigureAwait(false);
+                if (address is null)
+                    continue;
                 try
                 {
-                    await cluster.ApplyReadBarrierAsync(deadline.Token).ConfigureAwait(false);
+                    var reply = await leaderClients.For(address)
+                        .ReadIndexAsync(new ReadIndexRequest(), cancellationToken: deadline.Token)
+                        .ConfigureAwait(false);
+                    await stateMachine.Events.WaitForRevisionAsync(reply.Index, deadline.Token).ConfigureAwait(false);
                     return;
                 }
-                catch (Exception e) when (e is QuorumUnreachableException or NotLeaderException or InvalidOperationException or DotNext.Net.Cluster.MemberUnavailableException && !deadline.IsCancellationRequested)
+                catch (RpcException) when (!deadline.IsCancellationRequested)
                 {
-                    await Task.Delay(Math.Min(10 * (attempt + 1), 100), deadline.Token).ConfigureAwait(false);
+                }
+                catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled)
+                {
+                    throw new OperationCanceledException(e.Status.Detail, e, deadline.Token);
                 }
             }
         }
@@ -47,6 +81,26 @@ partial class ReplicatedStore
             throw new NoLeaderException($"No leader confirmed a read within {options.LeaderWaitTimeout.TotalSeconds:F0}s.");
         }
     }
+
+    /// <summary>
+    /// On the leader: confirms leadership with a quorum and applies up to the end of its log, which holds
+    /// every committed entry and the no-op it appended on election. Returns the applied index, which a
+    /// follower must reach before it reads. Throws <see cref="NotLeaderException"/> when this replica is not
+    /// the leader, or stopped being it (DotNext's barrier would then fall back to the follower path).
+    /// </summary>
+    internal async Task<long> ReadIndexAsLeaderAsync(CancellationToken token)
+    {
+        var term = cluster.Term;
+        if (cluster.Leader is not { IsRemote: false })
+            throw new NotLeaderException();
+        await cluster.ApplyReadBarrierAsync(token).ConfigureAwait(false);
+        if (cluster.Term != term || cluster.Leader is not { IsRemote: false })
+            throw new NotLeaderException();
+        return stateMachine.AppliedIndex;
+    }
+
+    private static bool IsLeadershipChange(Exception e) =>
+        e is QuorumUnreachableException or NotLeaderException or InvalidOperationException or DotNext.Net.Cluster.MemberUnavailableException;
 
     /// <summary>Waits until this replica has applied <paramref name="revision"/>.</summary>
     public ValueTask WaitForRevisionAsync(long revision, CancellationToken token) =>

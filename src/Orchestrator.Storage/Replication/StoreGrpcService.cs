@@ -53,6 +53,19 @@ public sealed class StoreGrpcService(ReplicatedStore store) : Store.StoreBase
         });
     }
 
+    public override async Task<ReadIndexResponse> ReadIndex(ReadIndexRequest request, ServerCallContext context)
+    {
+        try
+        {
+            return new ReadIndexResponse { Index = await store.ReadIndexAsLeaderAsync(context.CancellationToken) };
+        }
+        catch (Exception e) when (e is DotNext.Net.Cluster.Consensus.Raft.NotLeaderException or DotNext.Net.Cluster.Consensus.Raft.QuorumUnreachableException
+                                   or InvalidOperationException or DotNext.Net.Cluster.MemberUnavailableException)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, "not the leader"));
+        }
+    }
+
     public override async Task<GetResponse> Get(GetRequest request, ServerCallContext context)
     {
         var (value, revision) = await Guard(() => store.GetAsync(request.Key, request.Local, context.CancellationToken));

@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 
-namespace Orchestrator.Chaos.Nemesis;
+namespace Orchestrator.Testing;
 
 /// <summary>SIGSTOP and SIGCONT (a process frozen as a long GC pause or a stalled VM would be).</summary>
-internal static partial class Signals
+public static partial class Signals
 {
     private const int SigStop = 19;
     private const int SigCont = 18;
