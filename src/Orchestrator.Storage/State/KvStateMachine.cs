@@ -48,9 +48,11 @@ public sealed partial class KvStateMachine : IStateMachine, IAsyncDisposable
         if (latest is not null)
         {
             var (snapshotIndex, snapshotTerm) = SnapshotFile.ReadHeader(latest);
-            // The store is checkpointed at an index >= every snapshot published, so the WAL may skip up to it.
+            // The store is checkpointed at an index >= every snapshot published, so the WAL may skip up to it. A
+            // store behind its snapshot (a crash between a snapshot install's publish and its checkpoint, or a lost
+            // checkpoint) is rebuilt from the snapshot file: the WAL replays from the snapshot index on.
             if (snapshotIndex > appliedIndex)
-                throw new InvalidDataException($"Snapshot {snapshotIndex} is ahead of the recovered store ({appliedIndex}).");
+                RebuildFromSnapshot(latest, snapshotIndex, snapshotTerm);
             snapshot = new FileSnapshot(latest, snapshotIndex, snapshotTerm);
             lastSnapshotIndex = snapshotIndex;
         }
@@ -81,6 +83,25 @@ public sealed partial class KvStateMachine : IStateMachine, IAsyncDisposable
         foreach (var (key, value) in store.ScanLive())
             LoadRecord(key, value);
         dedup.Sort();
+    }
+
+    private void RebuildFromSnapshot(string path, long snapshotIndex, long snapshotTerm)
+    {
+        logger.LogWarning("The store recovered at index {Applied}, behind snapshot {Snapshot}: rebuilding it from the snapshot file",
+            appliedIndex, snapshotIndex);
+        store.Dispose();
+        FasterKvStore.Destroy(fasterDirectory);
+        store = FasterKvStore.Open(fasterDirectory, options.Faster);
+        index.Clear();
+        dedup.Clear();
+        foreach (var (key, value) in SnapshotFile.ReadRecords(path))
+        {
+            store.Upsert(key, value);
+            LoadRecord(key, value);
+        }
+        dedup.Sort();
+        appliedIndex = snapshotIndex;
+        appliedTerm = snapshotTerm;
     }
 
     private void LoadRecord(string key, byte[] value)

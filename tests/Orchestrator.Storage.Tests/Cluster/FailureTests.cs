@@ -83,6 +83,28 @@ public sealed class FailureTests
     }
 
     [Fact]
+    public async Task AReplicaWhoseStoreLostItsCheckpointRebuildsFromItsSnapshot()
+    {
+        // As after a crash between a snapshot install's publish and its checkpoint: a snapshot file, and a store behind it.
+        await using var cluster = await TestCluster.StartAsync(3, snapshotEvery: 25);
+        var leader = await cluster.LeaderAsync();
+        var follower = cluster.Replicas.First(r => r != leader);
+        await WriteManyAsync(cluster, cluster.Replicas, 0, 60);
+        await Eventually.HoldsAsync(async () => (await follower.Client.StatusAsync(new StatusRequest())).SnapshotIndex > 0,
+            TimeSpan.FromSeconds(30), () => follower.Output);
+
+        follower.Kill();
+        Directory.Delete(Path.Combine(follower.DataDirectory, "faster"), recursive: true);
+        cluster.Restart(follower);
+        await Eventually.HoldsAsync(async () =>
+        {
+            await AssertAllPresentAsync(follower, 60, local: true);
+            return true;
+        }, TimeSpan.FromSeconds(30), () => follower.Output);
+        Assert.Contains("rebuilding it from the snapshot file", follower.Output);
+    }
+
+    [Fact]
     public async Task KillingAllReplicasRightAfterABurstLosesNoAcknowledgedWrite()
     {
         await using var cluster = await TestCluster.StartAsync(3, snapshotEvery: 100);
