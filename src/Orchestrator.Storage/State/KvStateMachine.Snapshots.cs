@@ -88,19 +88,7 @@ partial class KvStateMachine
         rwLock.EnterWriteLock();
         try
         {
-            store.Dispose();
-            FasterKvStore.Destroy(fasterDirectory);
-            store = FasterKvStore.Open(fasterDirectory, options.Faster);
-            index.Clear();
-            dedup.Clear();
-            foreach (var (key, value) in SnapshotFile.ReadRecords(path))
-            {
-                store.Upsert(key, value);
-                LoadRecord(key, value);
-            }
-            dedup.Sort();
-            Volatile.Write(ref appliedIndex, snapshotIndex);
-            appliedTerm = snapshotTerm;
+            ReplaceStoreWith(path, snapshotIndex, snapshotTerm);
         }
         finally
         {

@@ -89,6 +89,12 @@ public sealed partial class KvStateMachine : IStateMachine, IAsyncDisposable
     {
         logger.LogWarning("The store recovered at index {Applied}, behind snapshot {Snapshot}: rebuilding it from the snapshot file",
             appliedIndex, snapshotIndex);
+        ReplaceStoreWith(path, snapshotIndex, snapshotTerm);
+    }
+
+    /// <summary>Replaces the whole store with a snapshot file's records (callers keep readers out).</summary>
+    private void ReplaceStoreWith(string path, long snapshotIndex, long snapshotTerm)
+    {
         store.Dispose();
         FasterKvStore.Destroy(fasterDirectory);
         store = FasterKvStore.Open(fasterDirectory, options.Faster);
@@ -100,7 +106,7 @@ public sealed partial class KvStateMachine : IStateMachine, IAsyncDisposable
             LoadRecord(key, value);
         }
         dedup.Sort();
-        appliedIndex = snapshotIndex;
+        Volatile.Write(ref appliedIndex, snapshotIndex);
         appliedTerm = snapshotTerm;
     }
 
