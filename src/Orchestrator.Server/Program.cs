@@ -8,6 +8,11 @@ var root = new RootCommand("Orchestrator: a Kubernetes-compatible control plane 
     DownCommand.Create(),
     NodeCommand.Create(),
     ContainerShimCommand.Create(),
+    KubeconfigCommand.Create(),
+    KubeconfigCommand.CreateCertificate(),
+    TokenCommand.Create(),
+    JoinCommand.Create(),
+    MemberCommand.Create(),
 };
 // On SIGINT/SIGTERM the action's token is cancelled and it gets this long to finish before the process exits. `up`
 // stops its processes, and a node agent with --stop-pods-on-exit its pods' containers (a few seconds of grace): they

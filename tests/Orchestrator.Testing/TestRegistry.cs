@@ -18,10 +18,10 @@ public sealed class TestRegistry : IAsyncDisposable
     private readonly string directory;
     private Process? process;
 
-    private TestRegistry(string directory, int port)
+    private TestRegistry(string directory, string host, int port)
     {
         this.directory = directory;
-        Address = $"127.0.0.1:{port}";
+        Address = $"{host}:{port}";
     }
 
     public static bool IsInstalled => File.Exists(Binary);
@@ -45,13 +45,14 @@ public sealed class TestRegistry : IAsyncDisposable
     public string BlobDataPath(Digest digest) =>
         Path.Combine(StorageDirectory, "docker", "registry", "v2", "blobs", "sha256", digest.Hex[..2], digest.Hex, "data");
 
-    public static async Task<TestRegistry> StartAsync(CancellationToken token = default)
+    /// <param name="host">The address it listens on (a test network's gateway, for nodes in network namespaces).</param>
+    public static async Task<TestRegistry> StartAsync(CancellationToken token = default, string host = "127.0.0.1")
     {
         if (!IsInstalled)
             throw new InvalidOperationException($"{Binary} is missing: apt-get install docker-registry");
         var directory = Path.Combine(Path.GetTempPath(), $"orchestrator-registry-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
-        var registry = new TestRegistry(directory, FreePorts.Next());
+        var registry = new TestRegistry(directory, host, FreePorts.Next());
         try
         {
             await registry.StartProcessAsync(token);

@@ -109,10 +109,11 @@ public static class ReplicaHost
         builder.Services.AddSingleton<ApiDispatcher>();
         builder.Services.AddSingleton<Security.Authentication.ClientCertificateAuthenticator>();
         builder.Services.AddSingleton<Security.Authentication.RequestAuthenticator>();
-        // Bearer token authenticators, tried in this order (kube's: token file, service-account tokens, OIDC, webhook).
+        // Bearer token authenticators, tried in this order (kube's: token file, service-account tokens, bootstrap tokens, OIDC, webhook).
         builder.Services.AddSingleton(new Security.Authentication.ServiceAccountTokens(options.PkiDirectory));
         builder.Services.AddSingleton<Security.Authentication.ITokenAuthenticator>(new Security.Authentication.StaticTokenFile(options.TokenAuthFile));
         builder.Services.AddSingleton<Security.Authentication.ITokenAuthenticator, Security.Authentication.ServiceAccountTokenAuthenticator>();
+        builder.Services.AddSingleton<Security.Authentication.ITokenAuthenticator, Security.Authentication.BootstrapTokenAuthenticator>();
         if (options.Oidc is { } oidc)
         {
             builder.Services.AddSingleton<Security.Authentication.ITokenAuthenticator>(services => new Security.Authentication.OidcAuthenticator(

@@ -24,6 +24,16 @@ public sealed class ClusterPki : IDisposable
 
     public string AuthorityPem => Authority.ExportCertificatePem();
 
+    /// <summary>Loads the CA from <paramref name="directory"/>; a clear error when it is not there (tools that must not make a new one).</summary>
+    public static ClusterPki Load(string directory)
+    {
+        var certPath = Path.Combine(directory, CaCertificateFile);
+        var keyPath = Path.Combine(directory, CaKeyFile);
+        if (!File.Exists(certPath) || !File.Exists(keyPath))
+            throw new FileNotFoundException($"no cluster CA in {directory} ({CaCertificateFile} and {CaKeyFile})");
+        return new ClusterPki(X509Certificate2.CreateFromPemFile(certPath, keyPath));
+    }
+
     /// <summary>Loads the CA from <paramref name="directory"/>, creating it when absent.</summary>
     public static ClusterPki LoadOrCreate(string directory)
     {
