@@ -41,7 +41,7 @@ public sealed partial class KubeClient : IDisposable
 
     /// <summary>A client for one kubeconfig context: its server, its CA only, its client certificate or token.</summary>
     public KubeClient(Kubeconfig config, KubeClientOptions? options = null)
-        : this(config.Server, TlsHandler.Create(config), WithConfig(options ?? new KubeClientOptions(), config))
+        : this(config.Server, Handler(config, options), WithConfig(options ?? new KubeClientOptions(), config))
     {
         CertificateAuthorityPem = config.CertificateAuthorityPem;
     }
@@ -68,6 +68,16 @@ public sealed partial class KubeClient : IDisposable
     {
         http.Dispose();
         requestSlots?.Dispose();
+    }
+
+    private static HttpMessageHandler Handler(Kubeconfig config, KubeClientOptions? options)
+    {
+        var tls = TlsHandler.Create(config);
+        if (options?.FailOver != true || config.OtherServers.Count == 0)
+            return tls;
+        // A machine that is gone does not refuse: bound the connect, so the next replica is tried soon.
+        tls.ConnectTimeout = TimeSpan.FromSeconds(5);
+        return new Http.FailoverHandler([config.Server, .. config.OtherServers]) { InnerHandler = tls };
     }
 
     private static KubeClientOptions WithConfig(KubeClientOptions options, Kubeconfig config) => options with

@@ -26,4 +26,10 @@ public sealed record KubeClientOptions
     /// of opening a new HTTP/2 connection, with its TLS handshake, for every 100 requests waiting on a busy server.
     /// </summary>
     public int MaxConcurrentRequests { get; init; }
+
+    /// <summary>
+    /// When the server cannot be reached, send to the kubeconfig's other replicas (<see cref="Config.Kubeconfig.OtherServers"/>)
+    /// instead, and stay with the one that answers: a node agent outlives the loss of the replica it talked to.
+    /// </summary>
+    public bool FailOver { get; init; }
 }

@@ -73,9 +73,12 @@ public sealed class NamespaceMachines : IAsyncDisposable
         Directory.CreateDirectory(Root(machine));
     }
 
-    /// <summary>Runs a command on a machine (in its namespace, with a hostname-like ORCH_NAME set by the caller) and returns its output.</summary>
+    /// <summary>
+    /// Runs a command on a machine (in its network namespace) and returns its output. nsenter, not `ip netns exec`:
+    /// that one remounts /sys for the namespace, which hides the cgroup mount runc needs on a node.
+    /// </summary>
     public Task<string> RunOnAsync(string machine, TimeSpan timeout, params string[] command) =>
-        RunAsync(timeout, ["ip", "netns", "exec", Namespace(machine), .. command]);
+        RunAsync(timeout, ["nsenter", $"--net=/run/netns/{Namespace(machine)}", "--", .. command]);
 
     /// <summary>Kills every process a machine's scripts started (SIGKILL to each process group of ROOT/run/*.pid): the machine "fails".</summary>
     public void Kill(string machine) => Signal(machine, "KILL");

@@ -23,6 +23,12 @@ public sealed record Kubeconfig
 
     public string Namespace { get; init; } = "default";
 
+    /// <summary>
+    /// The servers of the file's other contexts with the same user and CA: the other replicas of the same cluster, as
+    /// `orchestrator` writes one context per replica. A client may fail over to them (<see cref="KubeClientOptions.FailOver"/>).
+    /// </summary>
+    public IReadOnlyList<Uri> OtherServers { get; init; } = [];
+
     /// <summary>Reads <paramref name="path"/> and resolves <paramref name="context"/> (the current context when null).</summary>
     public static async Task<Kubeconfig> LoadAsync(string path, string? context = null, CancellationToken token = default)
     {
@@ -44,9 +50,18 @@ public sealed record Kubeconfig
         if (string.IsNullOrEmpty(cluster.Server))
             throw new FormatException($"cluster \"{ctx.Cluster}\" has no server");
 
+        var others = file.Contexts
+            .Where(c => c.Name != contextName && c.Context is { } other && other.User == ctx.User)
+            .Select(c => file.Clusters.FirstOrDefault(k => k.Name == c.Context!.Cluster)?.Cluster)
+            .Where(k => k is { Server.Length: > 0 } && k.Server != cluster.Server
+                && k.CertificateAuthorityData == cluster.CertificateAuthorityData && k.CertificateAuthority == cluster.CertificateAuthority)
+            .Select(k => new Uri(k!.Server!))
+            .Distinct()
+            .ToList();
         return new Kubeconfig
         {
             Server = new Uri(cluster.Server),
+            OtherServers = others,
             CertificateAuthorityPem = DataOrFile(cluster.CertificateAuthorityData, cluster.CertificateAuthority, baseDirectory),
             ClientCertificatePem = DataOrFile(user.ClientCertificateData, user.ClientCertificate, baseDirectory),
             ClientKeyPem = DataOrFile(user.ClientKeyData, user.ClientKey, baseDirectory),

@@ -24,7 +24,8 @@ public static class MemberCommand
         var list = new Command("list", "Print the members, the leader and the term.") { pki, via };
         list.SetAction(async (result, token) =>
         {
-            using var channel = Channel(result.GetValue(pki)!, result.GetValue(via)!);
+            using var authority = ClusterPki.Load(Path.GetFullPath(result.GetValue(pki)!));
+            using var channel = Channel(authority, result.GetValue(via)!);
             var status = await new Store.StoreClient(channel).StatusAsync(new StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: token);
             Console.WriteLine($"term {status.Term}, leader {(status.Leader.Length > 0 ? status.Leader : "(none)")}, commit {status.CommitIndex}");
             foreach (var member in status.Members.Order(StringComparer.Ordinal))
@@ -46,30 +47,42 @@ public static class MemberCommand
             Console.Error.WriteLine($"--raft: '{endpoint}' is not an ip:port endpoint.");
             return 2;
         }
-        using var channel = Channel(result.GetValue(pki)!, result.GetValue(via)!);
+        using var authority = ClusterPki.Load(Path.GetFullPath(result.GetValue(pki)!));
+        using var channel = Channel(authority, result.GetValue(via)!);
         var client = new Store.StoreClient(channel);
         var request = new MemberRequest { RaftEndpoint = parsed.ToString() };
+        // A change is refused while another is under way (or the new replica is still catching up): tried again
+        // until the membership shows it done, at most a minute.
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        try
+        var reason = "";
+        while (DateTime.UtcNow < deadline)
         {
-            var reply = adding
-                ? await client.AddMemberAsync(request, deadline: deadline, cancellationToken: token)
-                : await client.RemoveMemberAsync(request, deadline: deadline, cancellationToken: token);
-            Console.WriteLine(reply.Ok
-                ? $"{(adding ? "Added" : "Removed")} {parsed}."
-                : $"{parsed} was {(adding ? "already a member" : "not a member")} (or the change did not commit).");
-            return reply.Ok ? 0 : 1;
+            try
+            {
+                var reply = adding
+                    ? await client.AddMemberAsync(request, deadline: deadline, cancellationToken: token)
+                    : await client.RemoveMemberAsync(request, deadline: deadline, cancellationToken: token);
+                var status = await client.StatusAsync(new StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: token);
+                if (reply.Ok || status.Members.Contains(request.RaftEndpoint) == adding)
+                {
+                    Console.WriteLine($"{(adding ? "Added" : "Removed")} {parsed}; members: {string.Join(", ", status.Members.Order(StringComparer.Ordinal))}.");
+                    return 0;
+                }
+                reason = "the change did not commit";
+            }
+            catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
+            {
+                reason = e.Status.Detail;
+            }
+            await Task.Delay(500, token);
         }
-        catch (RpcException e)
-        {
-            Console.Error.WriteLine($"The membership change failed: {e.Status.Detail}");
-            return 1;
-        }
+        Console.Error.WriteLine($"{(adding ? "Adding" : "Removing")} {parsed} failed: {reason}");
+        return 1;
     }
 
-    private static GrpcChannel Channel(string pkiDirectory, string via)
+    /// <summary>A channel that shows a replica certificate and accepts only replicas (the CA must outlive it).</summary>
+    private static GrpcChannel Channel(ClusterPki authority, string via)
     {
-        using var authority = ClusterPki.Load(Path.GetFullPath(pkiDirectory));
         var tls = new PeerTls(authority.IssuePeerCertificate("orchestrator-member", [IPAddress.Loopback]), authority.VerifyPeer);
         return GrpcChannel.ForAddress($"https://{via}", new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { SslOptions = tls.ClientOptions() } });
     }

@@ -47,7 +47,7 @@ public static class NodeCommand
         {
             var path = result.GetValue(kubeconfig) ?? Environment.GetEnvironmentVariable("KUBECONFIG")?.Split(':')[0]
                 ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
-            using var client = await KubeClient.FromKubeconfigAsync(path, result.GetValue(context), new KubeClientOptions { UserAgent = "orchestrator-node/1.0" }, token);
+            using var client = await KubeClient.FromKubeconfigAsync(path, result.GetValue(context), new KubeClientOptions { UserAgent = "orchestrator-node/1.0", FailOver = true }, token);
             if (!result.GetValue(simulated))
             {
                 if (!OperatingSystem.IsLinux())
