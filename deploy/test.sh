@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . deploy/lib/requirements.sh
 ensure_tools setsid:util-linux runc:runc ip:iproute2 busybox:busybox-static docker-registry:docker-registry skopeo:skopeo \
-  clang:clang /usr/include/zlib.h:zlib1g-dev promtool:prometheus iptables:iptables curl:curl vagrant:vagrant
+  clang:clang /usr/include/zlib.h:zlib1g-dev promtool:prometheus iptables:iptables curl:curl vagrant:vagrant chromium:chromium
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build Orchestrator.sln -c Debug -nologo -v quiet
 # One test assembly at a time: the cluster tests start many processes and the machine may have 2 cores.

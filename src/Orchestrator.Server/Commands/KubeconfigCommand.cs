@@ -46,7 +46,8 @@ public static class KubeconfigCommand
             using var key = certificate.GetECDsaPrivateKey()!;
             ClusterPki.WriteAtomically(prefix + ".crt", certificate.ExportCertificatePem());
             ClusterPki.WriteAtomically(prefix + ".key", key.ExportPkcs8PrivateKeyPem());
-            File.SetUnixFileMode(prefix + ".key", UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            if (!OperatingSystem.IsWindows())
+                File.SetUnixFileMode(prefix + ".key", UnixFileMode.UserRead | UnixFileMode.UserWrite);
             ClusterPki.WriteAtomically(Path.Combine(Path.GetDirectoryName(prefix)!, ClusterPki.CaCertificateFile), authority.AuthorityPem);
             Console.WriteLine($"Wrote {prefix}.crt and {prefix}.key for {result.GetValue(user)}.");
             return 0;

@@ -142,7 +142,7 @@ public static class TokenCommand
     private static JoinBundle ReplicaBundle(string directory) =>
         new(JoinBundle.ReplicaKind, Directory.GetFiles(directory)
             .Where(f => !Path.GetFileName(f).StartsWith('.'))
-            .ToDictionary(Path.GetFileName, File.ReadAllText)!);
+            .ToDictionary(f => Path.GetFileName(f), File.ReadAllText));
 
     private static JoinBundle NodeBundle(ClusterPki authority, string nodeName, IReadOnlyList<Uri> servers)
     {

@@ -105,6 +105,7 @@ public static class ReplicaHost
         builder.Services.AddSingleton<Http.Rest.ResourceHandler>();
         builder.Services.AddSingleton<Nodes.MetricsEndpoint>();
         builder.Services.AddSingleton<OpenApiEndpoint>();
+        builder.Services.AddSingleton<Http.Dashboard.DashboardEndpoint>();
         builder.Services.AddSingleton(inflight);
         builder.Services.AddSingleton<ApiDispatcher>();
         builder.Services.AddSingleton<Security.Authentication.ClientCertificateAuthenticator>();

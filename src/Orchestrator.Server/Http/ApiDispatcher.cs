@@ -28,6 +28,7 @@ public sealed class ApiDispatcher(
     Rest.ReviewRest reviews,
     Security.Authentication.ServiceAccountTokens serviceAccountTokens,
     Hosting.Bootstrap bootstrap,
+    Dashboard.DashboardEndpoint dashboard,
     ILogger<ApiDispatcher> logger)
 {
     public static readonly System.Text.Json.Nodes.JsonObject Version = new()
@@ -134,6 +135,11 @@ public sealed class ApiDispatcher(
             // Discovery answers with every CRD committed so far, wherever it was written.
             await customResources.EnsureCurrentAsync(context.RequestAborted);
             snapshot = registry.Snapshot;
+        }
+        if (Dashboard.DashboardEndpoint.Serves(trimmed))
+        {
+            await dashboard.ServeAsync(context, trimmed);
+            return;
         }
         switch (trimmed)
         {

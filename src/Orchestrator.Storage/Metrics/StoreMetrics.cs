@@ -43,7 +43,14 @@ public sealed class StoreMetrics : IDisposable
 
     public void RecordApply(TimeSpan elapsed) => applyDuration.Record(elapsed.TotalSeconds);
 
-    public void RecordFsync(TimeSpan elapsed) => fsyncDuration.Record(elapsed.TotalSeconds);
+    public void RecordFsync(TimeSpan elapsed)
+    {
+        fsyncDuration.Record(elapsed.TotalSeconds);
+        RecentFsyncs.Record(elapsed);
+    }
+
+    /// <summary>The latest WAL flushes, for the p99 a replica reports in its status.</summary>
+    public RecentLatencies RecentFsyncs { get; } = new();
 
     public void RecordSnapshot(TimeSpan elapsed)
     {

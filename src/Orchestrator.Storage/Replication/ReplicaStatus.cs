@@ -9,4 +9,8 @@ public sealed record ReplicaStatus(
     long CommitIndex,
     long AppliedIndex,
     long SnapshotIndex,
-    IReadOnlyList<string> Members);
+    IReadOnlyList<string> Members)
+{
+    /// <summary>p99 of this replica's last WAL flushes, in seconds.</summary>
+    public double WalFsyncP99Seconds { get; init; }
+}

@@ -144,7 +144,10 @@ public sealed partial class ReplicatedStore : IAsyncDisposable
         wal.LastCommittedEntryIndex,
         stateMachine.AppliedIndex,
         stateMachine.Snapshot?.Index ?? 0,
-        cluster.Members.Select(m => m.EndPoint.ToString()!).ToList());
+        cluster.Members.Select(m => m.EndPoint.ToString()!).ToList())
+    {
+        WalFsyncP99Seconds = metrics.RecentFsyncs.Quantile(0.99),
+    };
 
     public async ValueTask DisposeAsync()
     {

@@ -117,6 +117,7 @@ public sealed class StoreGrpcService(ReplicatedStore store) : Store.StoreBase
             AppliedIndex = status.AppliedIndex,
             IsLeader = status.IsLeader,
             SnapshotIndex = status.SnapshotIndex,
+            WalFsyncP99Seconds = status.WalFsyncP99Seconds,
         };
         reply.Members.AddRange(status.Members);
         return Task.FromResult(reply);

@@ -33,7 +33,8 @@ public static class DefaultPolicy
         yield return Role("cluster-admin", [Rule(["*"], ["*"], ["*"]), Urls(["*"], "*")]);
         yield return Role("system:discovery",
             [Urls(["get"], "/api", "/api/*", "/apis", "/apis/*", "/openapi", "/openapi/*", "/version", "/version/", "/healthz", "/livez", "/readyz")]);
-        yield return Role("system:public-info-viewer", [Urls(["get"], "/healthz", "/livez", "/readyz", "/version", "/version/")]);
+        // The dashboard page holds no data (it reads the API with the viewer's own credential), so anyone may load it.
+        yield return Role("system:public-info-viewer", [Urls(["get"], "/healthz", "/livez", "/readyz", "/version", "/version/", "/dashboard")]);
         yield return Role("system:basic-user",
         [
             Rule(["create"], ["authorization.k8s.io"], ["selfsubjectaccessreviews", "selfsubjectrulesreviews"]),
@@ -41,7 +42,7 @@ public static class DefaultPolicy
         ]);
         yield return Role("system:service-account-issuer-discovery",
             [Urls(["get"], "/.well-known/openid-configuration", "/.well-known/openid-configuration/", "/openid/v1/jwks", "/openid/v1/jwks/")]);
-        yield return Role("system:monitoring", [Urls(["get"], "/metrics", "/healthz", "/livez", "/readyz", "/healthz/*", "/livez/*", "/readyz/*")]);
+        yield return Role("system:monitoring", [Urls(["get"], "/metrics", "/dashboard/replicas", "/healthz", "/livez", "/readyz", "/healthz/*", "/livez/*", "/readyz/*")]);
 
         // admin > edit > view by aggregation, as kube: a CRD's role labeled aggregate-to-view reaches all three.
         yield return Aggregated("admin", "admin");
