@@ -41,7 +41,7 @@ public sealed partial class DashboardTests : IAsyncLifetime
         using var admin = cluster.CreateHttpClient(cluster.Replicas[0]);
         using (var node = await admin.PostAsJsonAsync("/api/v1/nodes", new JsonObject { ["metadata"] = new JsonObject { ["name"] = "dash-node" } }))
             Assert.Equal(HttpStatusCode.Created, node.StatusCode);
-        using (var deployment = await admin.PostAsJsonAsync("/apis/apps/v1/namespaces/default/deployments", Deployment("dash-web", 2)))
+        using (var deployment = await admin.PostAsJsonAsync("/apis/apps/v1/namespaces/default/deployments", TestDeployments.Busybox("dash-web", 2)))
             Assert.Equal(HttpStatusCode.Created, deployment.StatusCode);
 
         foreach (var replica in cluster.Replicas)
@@ -134,24 +134,6 @@ public sealed partial class DashboardTests : IAsyncLifetime
         Assert.True(dom.Contains("<tbody id=\"replicas\">", StringComparison.Ordinal), $"chromium exit {process.ExitCode}: {await error}\n{dom}");
         return dom;
     }
-
-    private static JsonObject Deployment(string name, int replicas) => new()
-    {
-        ["metadata"] = new JsonObject { ["name"] = name },
-        ["spec"] = new JsonObject
-        {
-            ["replicas"] = replicas,
-            ["selector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["app"] = name } },
-            ["template"] = new JsonObject
-            {
-                ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["app"] = name } },
-                ["spec"] = new JsonObject
-                {
-                    ["containers"] = new JsonArray(new JsonObject { ["name"] = "c", ["image"] = "busybox" }),
-                },
-            },
-        },
-    };
 
     [GeneratedRegex("data-replica=\"")]
     private static partial Regex ReplicaRow();

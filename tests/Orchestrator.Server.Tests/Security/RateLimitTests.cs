@@ -86,7 +86,7 @@ public sealed class RateLimitTests : IAsyncLifetime
             }
 
             // The control plane is not throttled by a user's spent budget: a deployment still gets its pods.
-            await PostAsync(admin, "/apis/apps/v1/namespaces/default/deployments", Deployment("after-limit", 3), HttpStatusCode.Created);
+            await PostAsync(admin, "/apis/apps/v1/namespaces/default/deployments", TestDeployments.Busybox("after-limit", 3), HttpStatusCode.Created);
             await Eventually.HoldsAsync(async () =>
             {
                 using var pods = await admin.GetAsync("/api/v1/namespaces/default/pods?labelSelector=app%3Dafter-limit");
@@ -134,25 +134,5 @@ public sealed class RateLimitTests : IAsyncLifetime
         ["kind"] = "ConfigMap",
         ["metadata"] = new JsonObject { ["name"] = name },
         ["data"] = new JsonObject { ["k"] = "v" },
-    };
-
-    private static JsonObject Deployment(string name, int replicas) => new()
-    {
-        ["apiVersion"] = "apps/v1",
-        ["kind"] = "Deployment",
-        ["metadata"] = new JsonObject { ["name"] = name },
-        ["spec"] = new JsonObject
-        {
-            ["replicas"] = replicas,
-            ["selector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["app"] = name } },
-            ["template"] = new JsonObject
-            {
-                ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["app"] = name } },
-                ["spec"] = new JsonObject
-                {
-                    ["containers"] = new JsonArray(new JsonObject { ["name"] = "main", ["image"] = "busybox" }),
-                },
-            },
-        },
     };
 }
