@@ -98,6 +98,9 @@ case "$step" in
     start_service replica
     "$orchestrator" member add --pki "$pki" --via "$first:$(setting replica ORCH_GRPC_PORT)" --raft "$address:$(setting replica ORCH_RAFT_PORT)"
     wait_ready "https://$address:$(setting replica ORCH_API_PORT)"
+    # Membership lives in memory, seeded at start: a restart must name the members, not start empty again.
+    peers="$("$orchestrator" member list --pki "$pki" --via "$first:$(setting replica ORCH_GRPC_PORT)" | awk '/^[0-9.]+:[0-9]+/ {print $1}' | paste -sd, -)"
+    echo "ORCH_PEERS=\"$peers\"" >> "$etc/replica.env"
     ;;
   node)
     [ -n "$server" ] || { echo "--server URL is required" >&2; exit 2; }

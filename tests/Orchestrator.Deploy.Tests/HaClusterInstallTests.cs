@@ -92,6 +92,10 @@ public sealed class HaClusterInstallTests : IAsyncLifetime
             "member", "list", "--pki", Path.Combine(machines.Root("cp1"), "var", "lib", "orchestrator", "pki"), "--via", $"{machines.Address("cp1")}:8001");
         foreach (var machine in ControlPlanes)
             Assert.Contains($"{machines.Address(machine)}:7001", members, StringComparison.Ordinal);
+        // The last to join restarts as a member of all three (membership is seeded at start, not kept on disk).
+        var peers = File.ReadAllLines(Path.Combine(machines.Root("cp3"), "etc", "orchestrator", "replica.env")).Last(l => l.StartsWith("ORCH_PEERS=", StringComparison.Ordinal));
+        foreach (var machine in ControlPlanes)
+            Assert.Contains($"{machines.Address(machine)}:7001", peers, StringComparison.Ordinal);
 
         var created = await kubectl.RunAsync(contexts[1], "create", "deployment", "web", "--image=busybox", "--replicas=2", "--", "sleep", "3600");
         Assert.True(created.Succeeded, created.ToString());
