@@ -49,6 +49,7 @@ internal sealed class ContainerSpecs(KubeClient client)
             Hostname = pod.Str("spec", "hostname") ?? pod.Name(),
             Mounts = Mounts(container, sandbox),
             NetworkNamespacePath = sandbox.NamespacePath,
+            Stdio = new ContainerStdio(container.Bool("stdin") == true, container.Bool("stdinOnce") == true, container.Bool("tty") == true),
             Resources = new ContainerResources
             {
                 MemoryLimitBytes = Quantity.Read(limits?["memory"])?.Int64Value,

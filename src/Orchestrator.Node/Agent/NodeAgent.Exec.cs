@@ -9,23 +9,55 @@ using Orchestrator.Node.Runtime;
 
 namespace Orchestrator.Node.Agent;
 
-// GET /exec/{ns}/{pod}/{container}?command=..&stdin=&stdout=&stderr=&tty= as a WebSocket with subprotocol
-// v5.channel.k8s.io: every binary message starts with its channel (0 stdin, 1 stdout, 2 stderr, 3 status,
-// 4 resize {"Width":..,"Height":..}, 255 close: [255, 0] ends stdin). The session ends with a status message, as
-// kubelet's does. With tty=true the command runs on a terminal: all its output on channel 1, resizes applied.
+// GET /exec/{ns}/{pod}/{container}?command=..&stdin=&stdout=&stderr=&tty= and GET /attach/{ns}/{pod}/{container}?stdin=..
+// as a WebSocket with subprotocol v5.channel.k8s.io (the API server speaks every older one to clients and v5 to us):
+// every binary message starts with its channel (0 stdin, 1 stdout, 2 stderr, 3 status, 4 resize
+// {"Width":..,"Height":..}, 255 close: [255, 0] ends stdin). The session ends with a status message, as kubelet's
+// does. Exec with tty=true runs the command on a terminal: all its output on channel 1, resizes applied. Attach
+// joins the container's main process through its shim (RuncRuntime.AttachAsync) and ends when the container's
+// output does, or when the client leaves.
 public sealed partial class NodeAgent
 {
     private const string ExecProtocol = "v5.channel.k8s.io";
 
-    private async Task ServeExecAsync(HttpContext http, string ns, string podName, string container, CancellationToken token)
+    /// <summary>What a session hands the runtime: the client's input, its outputs and its terminal sizes.</summary>
+    private sealed record StreamSession(string ContainerId, Stream? Stdin, Stream Stdout, Stream Stderr, ChannelReader<TerminalSize>? Resizes);
+
+    private Task ServeExecAsync(HttpContext http, string ns, string podName, string container, CancellationToken token)
+    {
+        string[] command = [.. http.Request.Query["command"].OfType<string>()];
+        if (command.Length == 0)
+            return WriteTextAsync(http.Response, 400, "exec needs at least one command");
+        return ServeStreamsAsync(http, ns, podName, container, endsWithClient: false, async (session, sessionToken) =>
+        {
+            var exitCode = session.Resizes is null
+                ? await Runtime.ExecAsync(session.ContainerId, command, session.Stdin, session.Stdout, session.Stderr, sessionToken).ConfigureAwait(false)
+                : await ExecInTerminalAsync(session.ContainerId, command, session.Stdin, session.Stdout, session.Resizes, sessionToken).ConfigureAwait(false);
+            return exitCode == 0
+                ? Success()
+                : Failure($"command terminated with non-zero exit code: error executing command [{string.Join(' ', command)}], exit code {exitCode}",
+                    "NonZeroExitCode", new JsonArray(new JsonObject { ["reason"] = "ExitCode", ["message"] = exitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+        }, token);
+    }
+
+    private Task ServeAttachAsync(HttpContext http, string ns, string podName, string container, CancellationToken token) =>
+        ServeStreamsAsync(http, ns, podName, container, endsWithClient: true, async (session, sessionToken) =>
+        {
+            await Runtime.AttachAsync(session.ContainerId, session.Stdin, session.Stdout, session.Stderr, session.Resizes, sessionToken).ConfigureAwait(false);
+            return Success();
+        }, token);
+
+    /// <param name="endsWithClient">Whether the client closing the socket ends the session (attach) rather than only its stdin (exec).</param>
+    /// <param name="run">Runs the session to its end; the status to send.</param>
+    private async Task ServeStreamsAsync(HttpContext http, string ns, string podName, string container, bool endsWithClient,
+        Func<StreamSession, CancellationToken, Task<JsonObject>> run, CancellationToken token)
     {
         var query = http.Request.Query;
-        string[] command = [.. query["command"].OfType<string>()];
         var worker = workers.Values.FirstOrDefault(w => w.Namespace == ns && w.Name == podName);
         var slot = worker?.Containers.FirstOrDefault(s => s.Name == container);
-        if (!http.WebSockets.IsWebSocketRequest || command.Length == 0)
+        if (!http.WebSockets.IsWebSocketRequest)
         {
-            await WriteTextAsync(http.Response, 400, "exec needs a WebSocket upgrade and at least one command").ConfigureAwait(false);
+            await WriteTextAsync(http.Response, 400, "a WebSocket upgrade is needed").ConfigureAwait(false);
             return;
         }
         if (slot?.RuntimeId is not { } id || !slot.IsRunning)
@@ -40,27 +72,26 @@ public sealed partial class NodeAgent
         var resizes = IsTrue(query["tty"].ToString())
             ? Channel.CreateBounded<TerminalSize>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest })
             : null;
-        var reading = ReadClientAsync(socket, stdin, resizes?.Writer, session.Token);
+        var reading = ReadClientAsync(socket, stdin, resizes?.Writer, endsWithClient ? session : null, session.Token);
         await using var stdout = new ChannelStream(socket, 1, sending, session.Token);
         await using var stderr = new ChannelStream(socket, 2, sending, session.Token);
-        JsonObject status;
+        JsonObject? status;
         try
         {
-            var exitCode = resizes is null
-                ? await Runtime.ExecAsync(id, command, stdin?.Reader.AsStream(), stdout, stderr, session.Token).ConfigureAwait(false)
-                : await ExecInTerminalAsync(id, command, stdin?.Reader.AsStream(), stdout, resizes.Reader, session.Token).ConfigureAwait(false);
-            status = exitCode == 0
-                ? new JsonObject { ["metadata"] = new JsonObject(), ["status"] = "Success" }
-                : Failure($"command terminated with non-zero exit code: error executing command [{string.Join(' ', command)}], exit code {exitCode}",
-                    "NonZeroExitCode", new JsonArray(new JsonObject { ["reason"] = "ExitCode", ["message"] = exitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+            status = await run(new StreamSession(id, stdin?.Reader.AsStream(), stdout, stderr, resizes?.Reader), session.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException)
         {
-            status = Failure($"exec failed: {e.Message}", "InternalError", null);
+            status = null; // The client (or the agent) went away: nobody to tell.
+        }
+        catch (Exception e)
+        {
+            status = Failure($"{(endsWithClient ? "attach" : "exec")} failed: {e.Message}", "InternalError", null);
         }
         try
         {
-            await SendAsync(socket, 3, Encoding.UTF8.GetBytes(status.ToJsonString()), sending, session.Token).ConfigureAwait(false);
+            if (status is not null)
+                await SendAsync(socket, 3, Encoding.UTF8.GetBytes(status.ToJsonString()), sending, session.Token).ConfigureAwait(false);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
             await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(false);
         }
@@ -76,6 +107,8 @@ public sealed partial class NodeAgent
         {
         }
     }
+
+    private static JsonObject Success() => new() { ["metadata"] = new JsonObject(), ["status"] = "Success" };
 
     private static JsonObject Failure(string message, string reason, JsonArray? causes)
     {
@@ -125,11 +158,12 @@ public sealed partial class NodeAgent
 
     /// <summary>
     /// Feeds channel 0 into the command's stdin and channel 4 into <paramref name="resizes"/>; [255, 0] or the
-    /// socket closing ends stdin.
+    /// socket closing ends stdin; the socket closing also cancels <paramref name="leaving"/>.
     /// </summary>
-    private static async Task ReadClientAsync(WebSocket socket, Pipe? stdin, ChannelWriter<TerminalSize>? resizes, CancellationToken token)
+    private static async Task ReadClientAsync(WebSocket socket, Pipe? stdin, ChannelWriter<TerminalSize>? resizes, CancellationTokenSource? leaving, CancellationToken token)
     {
         var buffer = new byte[32 * 1024];
+        var left = true;
         try
         {
             while (!token.IsCancellationRequested)
@@ -142,7 +176,10 @@ public sealed partial class NodeAgent
                 else if (buffer[0] == 4 && resizes is not null && received.EndOfMessage && ParseResize(buffer.AsSpan(1, received.Count - 1)) is { } size)
                     resizes.TryWrite(size);
                 else if (buffer[0] == 255 && received.Count > 1 && buffer[1] == 0)
+                {
+                    left = false;
                     break;
+                }
             }
         }
         finally
@@ -150,6 +187,9 @@ public sealed partial class NodeAgent
             resizes?.TryComplete();
             if (stdin is not null)
                 await stdin.Writer.CompleteAsync().ConfigureAwait(false);
+            // The end of stdin is passed on before the session is cancelled (stdinOnce closes the container's stdin).
+            if (left && leaving is not null)
+                await leaving.CancelAsync().ConfigureAwait(false);
         }
     }
 

@@ -110,6 +110,8 @@ public sealed partial class NodeAgent
                 await ServeLogsAsync(http, ns, pod, container, token).ConfigureAwait(false);
             else if (parts is ["exec", var execNs, var execPod, var execContainer])
                 await ServeExecAsync(http, execNs, execPod, execContainer, token).ConfigureAwait(false);
+            else if (parts is ["attach", var attachNs, var attachPod, var attachContainer])
+                await ServeAttachAsync(http, attachNs, attachPod, attachContainer, token).ConfigureAwait(false);
             else if (parts is ["stats", "summary"])
                 await WriteTextAsync(response, 200, (await SummaryAsync(token).ConfigureAwait(false)).ToJsonString(), "application/json").ConfigureAwait(false);
             else if (parts is ["healthz"])

@@ -31,6 +31,9 @@ public sealed record ContainerConfig
     public string? NetworkNamespacePath { get; init; }
 
     public ContainerResources Resources { get; init; } = new();
+
+    /// <summary>container.stdin, stdinOnce and tty: whether attach can type into it, and whether it runs on a terminal.</summary>
+    public ContainerStdio Stdio { get; init; } = ContainerStdio.None;
 }
 
 /// <summary>A volume bind-mounted into the container (emptyDir dir, configMap/secret files dir, hostPath).</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace Orchestrator.Node.Runtime;
@@ -75,6 +76,19 @@ public static class ContainerShim
     private static async Task<ContainerExit> SuperviseAsync(ContainerShimOptions options)
     {
         await using var log = new ContainerLogWriter(options.LogPath, options.LogMaxBytes, options.LogMaxFiles, TimeProvider.System);
+        var stdio = ContainerStdio.FromSpec(JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(options.Bundle, "config.json")).ConfigureAwait(false)));
+        string[] arguments = ["--root", options.RuncRoot, "--log", Path.Combine(options.Bundle, "runc.log"), "--log-format", "json",
+            "run", "--keep", "--bundle", options.Bundle, "--pid-file", Path.Combine(options.Bundle, "pid"), options.Id];
+        var code = stdio.Tty
+            ? await RunOnTerminalAsync(options, arguments, stdio, log).ConfigureAwait(false)
+            : await RunOnPipesAsync(options, arguments, stdio, log).ConfigureAwait(false);
+        var oom = code == 137 && CgroupStats.WasOomKilled(options.CgroupRoot, options.CgroupPath);
+        return new ContainerExit(code, DateTimeOffset.UtcNow, oom);
+    }
+
+    /// <summary>runc with pipes for stdio: stdout and stderr go to the log and to attached clients.</summary>
+    private static async Task<int> RunOnPipesAsync(ContainerShimOptions options, string[] arguments, ContainerStdio stdio, ContainerLogWriter log)
+    {
         var info = new ProcessStartInfo(options.RuncPath)
         {
             RedirectStandardInput = true,
@@ -82,27 +96,58 @@ public static class ContainerShim
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "--root", options.RuncRoot, "--log", Path.Combine(options.Bundle, "runc.log"), "--log-format", "json",
-                     "run", "--keep", "--bundle", options.Bundle, "--pid-file", Path.Combine(options.Bundle, "pid"), options.Id })
+        foreach (var argument in arguments)
             info.ArgumentList.Add(argument);
         using var runc = Process.Start(info) ?? throw new InvalidOperationException("could not start runc");
-        // The container reads EOF on stdin, as with kubelet when stdin is not requested.
-        runc.StandardInput.Close();
-        var stdout = log.CopyAsync(runc.StandardOutput.BaseStream, "stdout", CancellationToken.None);
-        var stderr = log.CopyAsync(runc.StandardError.BaseStream, "stderr", CancellationToken.None);
-        await runc.WaitForExitAsync().ConfigureAwait(false);
+        // Without stdin in its spec the container reads EOF, as with kubelet; with it, attached clients type into it.
+        if (!stdio.Stdin)
+            runc.StandardInput.Close();
+        var attach = AttachServer.Start(options.Bundle, stdio, stdio.Stdin ? runc.StandardInput.BaseStream : null, resize: null);
+        await using (attach.ConfigureAwait(false))
+        {
+            var stdout = log.CopyAsync(new PublishingStream(runc.StandardOutput.BaseStream, data => attach.Publish(AttachFrames.Stdout, data)), "stdout", CancellationToken.None);
+            var stderr = log.CopyAsync(new PublishingStream(runc.StandardError.BaseStream, data => attach.Publish(AttachFrames.Stderr, data)), "stderr", CancellationToken.None);
+            await runc.WaitForExitAsync().ConfigureAwait(false);
+            await DrainAsync(stdout, stderr).ConfigureAwait(false);
+            return runc.ExitCode;
+        }
+    }
+
+    /// <summary>
+    /// runc on a pseudo-terminal of ours (container.tty): runc gives the container a console and copies between it
+    /// and our terminal, and on SIGWINCH sizes the console like ours, so a resize from a client is a resize of ours.
+    /// Everything the container writes is one stream, logged as stdout.
+    /// </summary>
+    private static async Task<int> RunOnTerminalAsync(ContainerShimOptions options, string[] arguments, ContainerStdio stdio, ContainerLogWriter log)
+    {
+        using var terminal = PseudoTerminal.Open(new TerminalSize(80, 24));
+        var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().Select(e => $"{e.Key}={e.Value}");
+        var pid = terminal.Spawn(options.RuncPath, [options.RuncPath, .. arguments], environment);
+        var exited = Task.Factory.StartNew(() => PseudoTerminal.WaitForExit(pid), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        // Both streams share the master's handle: neither is disposed before the end.
+        var fromTerminal = terminal.OpenMaster(FileAccess.Read);
+        var toTerminal = terminal.OpenMaster(FileAccess.Write);
+        var attach = AttachServer.Start(options.Bundle, stdio, stdio.Stdin ? toTerminal : null, terminal.Resize);
+        await using (attach.ConfigureAwait(false))
+        {
+            var output = log.CopyAsync(new PublishingStream(fromTerminal, data => attach.Publish(AttachFrames.Stdout, data)), "stdout", CancellationToken.None);
+            var code = await exited.ConfigureAwait(false);
+            await DrainAsync(output).ConfigureAwait(false);
+            return code;
+        }
+    }
+
+    /// <summary>The pipes close when the last process of the container is gone, which with a pid namespace is its init.</summary>
+    private static async Task DrainAsync(params Task[] copies)
+    {
         try
         {
-            // The pipes close when the last process of the container is gone, which with a pid namespace is its init.
-            await Task.WhenAll(stdout, stderr).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            await Task.WhenAll(copies).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is TimeoutException or IOException)
         {
-            // A process that escaped the container holds the pipe: the exit still counts.
+            // A process that escaped the container holds the pipe (or the terminal reported EIO): the exit still counts.
         }
-        var code = runc.ExitCode;
-        var oom = code == 137 && CgroupStats.WasOomKilled(options.CgroupRoot, options.CgroupPath);
-        return new ContainerExit(code, DateTimeOffset.UtcNow, oom);
     }
 
     /// <summary>Readers see no file or the whole file, never a half-written one.</summary>

@@ -27,7 +27,7 @@ public static class OciSpecBuilder
         var capabilities = OciDefaults.Strings(OciDefaults.Capabilities);
         var process = new JsonObject
         {
-            ["terminal"] = false,
+            ["terminal"] = config.Stdio.Tty,
             ["user"] = new JsonObject { ["uid"] = 0, ["gid"] = 0 },
             ["args"] = OciDefaults.Strings(ContainerCommand.Resolve(config.Image, config.Command, config.Args)),
             ["env"] = OciDefaults.Strings(ContainerCommand.ResolveEnv(config.Image, config.Env)),
@@ -59,6 +59,12 @@ public static class OciSpecBuilder
         {
             ["ociVersion"] = "1.0.2",
             ["process"] = process,
+            // For the shim (ContainerStdio): runc ignores annotations.
+            ["annotations"] = new JsonObject
+            {
+                [ContainerStdio.StdinAnnotation] = config.Stdio.Stdin ? "true" : "false",
+                [ContainerStdio.StdinOnceAnnotation] = config.Stdio.StdinOnce ? "true" : "false",
+            },
             ["root"] = new JsonObject { ["path"] = rootfsPath, ["readonly"] = false },
             ["hostname"] = NonEmpty(config.Hostname) ?? config.Id,
             ["mounts"] = mounts,

@@ -24,7 +24,8 @@ public sealed class SubresourceTable(ResourceStores stores, Nodes.NodeConnection
         [(new("", "pods"), "binding")] = new BindingRest(clock),
         [(new("", "pods"), "eviction")] = new EvictionRest(stores, clock),
         [(new("", "pods"), "log")] = new LogRest(new PodAgents(stores, agents)),
-        [(new("", "pods"), "exec")] = new ExecRest(new PodAgents(stores, agents)),
+        [(new("", "pods"), "exec")] = RemoteCommand.RemoteCommandRest.Exec(new PodAgents(stores, agents)),
+        [(new("", "pods"), "attach")] = RemoteCommand.RemoteCommandRest.Attach(new PodAgents(stores, agents)),
         [(new("", "namespaces"), "finalize")] = new FinalizeRest(),
         [(new("", "serviceaccounts"), "token")] = new TokenRequestRest(tokens, stores, clock),
     }.ToFrozenDictionary();
