@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.WebSockets;
 using System.Text;
@@ -19,6 +20,9 @@ namespace Orchestrator.Node.Agent;
 public sealed partial class NodeAgent
 {
     private const string ExecProtocol = "v5.channel.k8s.io";
+
+    /// <summary>A larger client message ends the session (kubectl's are 32 KiB and a channel byte).</summary>
+    private const int MaxClientMessage = 4 * 1024 * 1024;
 
     /// <summary>What a session hands the runtime: the client's input, its outputs and its terminal sizes.</summary>
     private sealed record StreamSession(string ContainerId, Stream? Stdin, Stream Stdout, Stream Stderr, ChannelReader<TerminalSize>? Resizes);
@@ -163,19 +167,31 @@ public sealed partial class NodeAgent
     private static async Task ReadClientAsync(WebSocket socket, Pipe? stdin, ChannelWriter<TerminalSize>? resizes, CancellationTokenSource? leaving, CancellationToken token)
     {
         var buffer = new byte[32 * 1024];
+        // A message may come in several receives (kubectl's stdin chunks are 32 KiB plus the channel byte): the
+        // channel is the first byte of the message, not of each receive.
+        var message = new ArrayBufferWriter<byte>();
         var left = true;
         try
         {
             while (!token.IsCancellationRequested)
             {
                 var received = await socket.ReceiveAsync(buffer, token).ConfigureAwait(false);
-                if (received.MessageType == WebSocketMessageType.Close || received.Count == 0)
+                if (received.MessageType == WebSocketMessageType.Close)
                     break;
-                if (buffer[0] == 0 && stdin is not null && received.Count > 1)
-                    await stdin.Writer.WriteAsync(buffer.AsMemory(1, received.Count - 1), token).ConfigureAwait(false);
-                else if (buffer[0] == 4 && resizes is not null && received.EndOfMessage && ParseResize(buffer.AsSpan(1, received.Count - 1)) is { } size)
+                if (message.WrittenCount + received.Count > MaxClientMessage)
+                    break;
+                message.Write(buffer.AsSpan(0, received.Count));
+                if (!received.EndOfMessage)
+                    continue;
+                var data = message.WrittenMemory;
+                message.ResetWrittenCount();
+                if (data.Length == 0)
+                    continue;
+                if (data.Span[0] == 0 && stdin is not null && data.Length > 1)
+                    await stdin.Writer.WriteAsync(data[1..], token).ConfigureAwait(false);
+                else if (data.Span[0] == 4 && resizes is not null && ParseResize(data.Span[1..]) is { } size)
                     resizes.TryWrite(size);
-                else if (buffer[0] == 255 && received.Count > 1 && buffer[1] == 0)
+                else if (data.Span[0] == 255 && data.Length > 1 && data.Span[1] == 0)
                 {
                     left = false;
                     break;
