@@ -100,6 +100,15 @@ public sealed class Kubectl(string kubeconfig, string home)
     /// <summary>Starts a long-running kubectl (get -w) whose output lines are collected until it is disposed.</summary>
     public KubectlStream Start(string context, params string[] args) => new(Process.Start(StartInfo(context, args, false))!);
 
+    /// <summary>As <see cref="Start(string, string[])"/>, with extra environment variables (KUBECTL_* feature switches).</summary>
+    public KubectlStream Start(string context, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var info = StartInfo(context, args, false);
+        foreach (var (name, value) in environment)
+            info.Environment[name] = value;
+        return new KubectlStream(Process.Start(info)!);
+    }
+
     private ProcessStartInfo StartInfo(string context, IEnumerable<string> args, bool stdin)
     {
         var info = new ProcessStartInfo(Binary)

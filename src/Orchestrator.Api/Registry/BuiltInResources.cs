@@ -42,6 +42,7 @@ public static class BuiltInResources
                 Sub("log", new(Core, "v1", "Pod"), Verbs.Get),
                 Sub("exec", new(Core, "v1", "PodExecOptions"), Verbs.Create, Verbs.Get),
                 Sub("attach", new(Core, "v1", "PodAttachOptions"), Verbs.Create, Verbs.Get),
+                Sub("portforward", new(Core, "v1", "PodPortForwardOptions"), Verbs.Create, Verbs.Get),
                 Sub("eviction", new(Policy, "v1", "Eviction"), Verbs.Create),
             ]),
         Resource(Core, "Service", "services", shortNames: ["svc"], all: true, subresources: ["status"],

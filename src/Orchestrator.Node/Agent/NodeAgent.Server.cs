@@ -19,7 +19,7 @@ using Orchestrator.Node.Runtime;
 namespace Orchestrator.Node.Agent;
 
 // The agent's own endpoint, kubelet's port 10250: HTTPS with x509 client authentication on Kestrel. GET
-// /containerLogs/{ns}/{pod}/{container}, /stats/summary and /exec/... (WebSocket). The API server reaches it at the
+// /containerLogs/{ns}/{pod}/{container}, /stats/summary and /exec/..., /attach/... and /portforward/... (WebSocket). The API server reaches it at the
 // Node's InternalIP and daemonEndpoints.kubeletEndpoint.Port with a client certificate from the cluster CA; callers
 // without one get 401, other cluster identities 403 (AgentClientAuthorizer).
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -112,6 +112,8 @@ public sealed partial class NodeAgent
                 await ServeExecAsync(http, execNs, execPod, execContainer, token).ConfigureAwait(false);
             else if (parts is ["attach", var attachNs, var attachPod, var attachContainer])
                 await ServeAttachAsync(http, attachNs, attachPod, attachContainer, token).ConfigureAwait(false);
+            else if (parts is ["portforward", var forwardNs, var forwardPod])
+                await ServePortForwardAsync(http, forwardNs, forwardPod, token).ConfigureAwait(false);
             else if (parts is ["stats", "summary"])
                 await WriteTextAsync(response, 200, (await SummaryAsync(token).ConfigureAwait(false)).ToJsonString(), "application/json").ConfigureAwait(false);
             else if (parts is ["healthz"])

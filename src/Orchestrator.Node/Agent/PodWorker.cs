@@ -21,6 +21,10 @@ internal sealed partial class PodWorker
     private JsonObject latest;
     private volatile bool removed;
     private PodSandbox? sandbox;
+
+    /// <summary>The pod's network namespace once its sandbox is set up (port-forward dials into it).</summary>
+    internal string? NetworkNamespacePath => sandbox?.NamespacePath;
+
     private DateTimeOffset? startTime;
     private string lastPosted = "";
 

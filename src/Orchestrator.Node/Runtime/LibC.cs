@@ -16,4 +16,10 @@ internal static partial class LibC
 
     [LibraryImport("libc", EntryPoint = "setsid", SetLastError = true)]
     public static partial int SetSid();
+
+    /// <summary>CLONE_NEWNET: setns into a network namespace.</summary>
+    public const int NewNetworkNamespace = 0x40000000;
+
+    [LibraryImport("libc", EntryPoint = "setns", SetLastError = true)]
+    public static partial int SetNs(int fd, int type);
 }

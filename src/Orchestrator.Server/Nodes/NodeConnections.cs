@@ -54,13 +54,14 @@ public sealed class NodeConnections : IDisposable
     }
 
     /// <summary>Opens a WebSocket (wss only) to an agent with the given subprotocol, presenting the client certificate.</summary>
-    public async Task<ClientWebSocket> ConnectWebSocketAsync(Uri address, string subProtocol, CancellationToken token)
+    public async Task<ClientWebSocket> ConnectWebSocketAsync(Uri address, string? subProtocol, CancellationToken token)
     {
         RequireScheme(address, Uri.UriSchemeWss);
         var socket = new ClientWebSocket();
         try
         {
-            socket.Options.AddSubProtocol(subProtocol);
+            if (subProtocol is not null)
+                socket.Options.AddSubProtocol(subProtocol);
             socket.Options.ClientCertificates.Add(clientCertificate);
             socket.Options.RemoteCertificateValidationCallback = AcceptAgentCertificate;
             await socket.ConnectAsync(address, token).ConfigureAwait(false);

@@ -82,7 +82,7 @@ public sealed record ChannelProtocol(string Name, bool Base64, bool JsonStatus, 
     /// <summary>An empty message on a channel: kubelet opens every session with one on the lowest channel it writes.</summary>
     public (byte[] Data, WebSocketMessageType Type) Opening(byte channel) => Encode(channel, ReadOnlySpan<byte>.Empty);
 
-    private (byte[] Data, WebSocketMessageType Type) Encode(byte channel, ReadOnlySpan<byte> data)
+    public (byte[] Data, WebSocketMessageType Type) Encode(byte channel, ReadOnlySpan<byte> data)
     {
         if (Base64)
             return (Encoding.ASCII.GetBytes((char)('0' + channel) + Convert.ToBase64String(data)), WebSocketMessageType.Text);

@@ -4,7 +4,7 @@ using Orchestrator.Server.Nodes;
 
 namespace Orchestrator.Server.Http.Rest;
 
-/// <summary>Finds the node agent serving a pod's container, for the pod subresources proxied to it (log, exec).</summary>
+/// <summary>Finds the node agent serving a pod's container, for the pod subresources proxied to it (log, exec, attach, portforward).</summary>
 public sealed class PodAgents(ResourceStores stores, NodeConnections agents)
 {
     public NodeConnections Connections => agents;
@@ -26,6 +26,14 @@ public sealed class PodAgents(ResourceStores stores, NodeConnections agents)
         {
             throw ApiException.BadRequest($"container {container} is not valid for pod {name}");
         }
+        var (address, nodeName) = await NodeOfAsync(pod, purpose, token);
+        return (address, container, nodeName);
+    }
+
+    /// <summary>The agent of the node the pod is bound to.</summary>
+    public async Task<(Uri Address, string NodeName)> NodeOfAsync(System.Text.Json.Nodes.JsonObject pod, string purpose, CancellationToken token)
+    {
+        var name = pod.Str("metadata", "name");
         var nodeName = pod.Str("spec", "nodeName");
         if (string.IsNullOrEmpty(nodeName))
             throw ApiException.BadRequest($"pod {name} does not have a host assigned");
@@ -33,6 +41,6 @@ public sealed class PodAgents(ResourceStores stores, NodeConnections agents)
             ?? throw ApiException.ServiceUnavailable($"node {nodeName} of pod {name} is not found");
         var address = NodeConnections.AgentAddress(node)
             ?? throw ApiException.BadRequest($"node {nodeName} of pod {name} runs no node agent that {purpose}");
-        return (address, container, nodeName);
+        return (address, nodeName);
     }
 }

@@ -26,6 +26,7 @@ public sealed class SubresourceTable(ResourceStores stores, Nodes.NodeConnection
         [(new("", "pods"), "log")] = new LogRest(new PodAgents(stores, agents)),
         [(new("", "pods"), "exec")] = RemoteCommand.RemoteCommandRest.Exec(new PodAgents(stores, agents)),
         [(new("", "pods"), "attach")] = RemoteCommand.RemoteCommandRest.Attach(new PodAgents(stores, agents)),
+        [(new("", "pods"), "portforward")] = new PortForward.PortForwardRest(new PodAgents(stores, agents)),
         [(new("", "namespaces"), "finalize")] = new FinalizeRest(),
         [(new("", "serviceaccounts"), "token")] = new TokenRequestRest(tokens, stores, clock),
     }.ToFrozenDictionary();
