@@ -26,8 +26,14 @@ public sealed class Kubectl(string kubeconfig, string home)
         return new Kubectl(cluster.KubeconfigPath, home);
     }
 
-    public Task<KubectlResult> RunAsync(string context, IEnumerable<string> args, string? stdin = null, TimeSpan? timeout = null) =>
-        RunToEndAsync(StartInfo(context, args, stdin is not null), stdin, timeout, "kubectl");
+    public Task<KubectlResult> RunAsync(string context, IEnumerable<string> args, string? stdin = null, TimeSpan? timeout = null,
+        IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var info = StartInfo(context, args, stdin is not null);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            info.Environment[name] = value;
+        return RunToEndAsync(info, stdin, timeout, "kubectl");
+    }
 
     public Task<KubectlResult> RunAsync(string context, params string[] args) => RunAsync(context, (IEnumerable<string>)args);
 
@@ -38,9 +44,11 @@ public sealed class Kubectl(string kubeconfig, string home)
     /// <paramref name="resize"/>, the window is resized that long after the start (kubectl gets SIGWINCH; an asynchronous command of sh reads /dev/null, hence /dev/tty).
     /// </summary>
     public async Task<KubectlResult> RunInTerminalAsync(string context, IEnumerable<string> args, int columns, int rows,
-        (TimeSpan After, int Columns, int Rows)? resize = null, TimeSpan? timeout = null)
+        (TimeSpan After, int Columns, int Rows)? resize = null, TimeSpan? timeout = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var kubectl = StartInfo(context, args, false);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            kubectl.Environment[name] = value;
         var resizing = resize is { } r
             ? FormattableString.Invariant($"(sleep {r.After.TotalSeconds:0.###}; stty cols {r.Columns} rows {r.Rows} < /dev/tty) & ")
             : "";

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Orchestrator.Api.Errors;
 using Orchestrator.Server.Http.RemoteCommand;
 using Orchestrator.Server.Http.Rest;
+using Orchestrator.Server.Http.Spdy;
 
 namespace Orchestrator.Server.Http.PortForward;
 
@@ -16,20 +16,17 @@ namespace Orchestrator.Server.Http.PortForward;
 /// </summary>
 public sealed class PortForwardRest(PodAgents pods) : ISubresourceRest
 {
-    private const string SpdyProtocol = "SPDY/3.1";
     private const string PortForwardProtocol = "portforward.k8s.io";
-    private const string TunneledProtocol = SpdyProtocol + "+" + PortForwardProtocol;
+    private const string TunneledProtocol = SpdyUpgrade.Protocol + "+" + PortForwardProtocol;
 
     public async Task HandleAsync(RestRequest request)
     {
         var context = request.Context;
         var token = request.Token;
-        var upgrade = context.Features.Get<IHttpUpgradeFeature>();
         var isWebSocket = context.WebSockets.IsWebSocketRequest;
-        var isSpdy = !isWebSocket && upgrade is { IsUpgradableRequest: true }
-            && context.Request.Headers.Upgrade.ToString().Contains(SpdyProtocol, StringComparison.OrdinalIgnoreCase);
+        var isSpdy = SpdyUpgrade.IsRequested(context);
         if (!isWebSocket && !isSpdy)
-            throw ApiException.BadRequest($"Upgrade request required: port-forward needs a WebSocket ({TunneledProtocol} or v4.channel.k8s.io) or a {SpdyProtocol} upgrade");
+            throw ApiException.BadRequest($"Upgrade request required: port-forward needs a WebSocket ({TunneledProtocol} or v4.channel.k8s.io) or a {SpdyUpgrade.Protocol} upgrade");
         var requested = context.WebSockets.WebSocketRequestedProtocols;
         var tunneled = isWebSocket && requested.Contains(TunneledProtocol);
         ChannelProtocol? channels = null;
@@ -43,8 +40,8 @@ public sealed class PortForwardRest(PodAgents pods) : ISubresourceRest
                       + $"[{TunneledProtocol} {string.Join(' ', ChannelPortForward.Protocols.Select(p => p.Name))}]");
             ports = Ports(context.Request.Query["ports"]);
         }
-        if (isSpdy && !context.Request.Headers["X-Stream-Protocol-Version"].Any(v => v?.Split(',').Any(p => p.Trim() == PortForwardProtocol) == true))
-            throw ApiException.BadRequest($"unable to negotiate a stream protocol: the client supports [{context.Request.Headers["X-Stream-Protocol-Version"]}], the server [{PortForwardProtocol}]");
+        if (isSpdy && !SpdyUpgrade.ClientProtocols(context).Contains(PortForwardProtocol))
+            throw ApiException.BadRequest($"unable to negotiate a stream protocol: the client supports [{string.Join(' ', SpdyUpgrade.ClientProtocols(context))}], the server [{PortForwardProtocol}]");
 
         var pod = await request.Store.GetAsync(request.Namespace, request.Name, local: false, token);
         var phase = pod.Str("status", "phase");
@@ -72,10 +69,7 @@ public sealed class PortForwardRest(PodAgents pods) : ISubresourceRest
         }
         else
         {
-            context.Response.Headers["X-Stream-Protocol-Version"] = PortForwardProtocol;
-            context.Response.Headers.Connection = "Upgrade";
-            context.Response.Headers.Upgrade = SpdyProtocol;
-            transport = await upgrade!.UpgradeAsync();
+            transport = await SpdyUpgrade.AcceptAsync(context, PortForwardProtocol);
         }
         await using (transport)
         using (tunnel)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.IO.Pipelines;
+using Orchestrator.Server.Http.Spdy;
 using System.Text;
 
 namespace Orchestrator.Server.Http.PortForward;

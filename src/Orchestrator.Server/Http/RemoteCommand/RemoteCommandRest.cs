@@ -2,13 +2,14 @@ using System.Net.WebSockets;
 using System.Text;
 using Orchestrator.Api.Errors;
 using Orchestrator.Server.Http.Rest;
+using Orchestrator.Server.Http.Spdy;
 
 namespace Orchestrator.Server.Http.RemoteCommand;
 
 /// <summary>
-/// GET pods/{name}/exec and pods/{name}/attach as a WebSocket in any <see cref="ChannelProtocol"/>: opens a v5
-/// WebSocket to the pod's node agent (/exec/... or /attach/...) and relays messages both ways, translating the
-/// client's protocol. What differs between the two: exec needs a command.
+/// pods/{name}/exec and pods/{name}/attach as a WebSocket in any <see cref="ChannelProtocol"/>, or over SPDY/3.1
+/// (<see cref="SpdyRemoteCommand"/>): opens a v5 WebSocket to the pod's node agent (/exec/... or /attach/...) and
+/// relays both ways, translating the client's protocol. What differs between the two: exec needs a command.
 /// </summary>
 public sealed class RemoteCommandRest : ISubresourceRest
 {
@@ -32,16 +33,22 @@ public sealed class RemoteCommandRest : ISubresourceRest
         var context = request.Context;
         var token = request.Token;
         var offered = string.Join(", ", ChannelProtocol.All.Select(p => p.Name));
-        if (!context.WebSockets.IsWebSocketRequest)
-            throw ApiException.BadRequest($"{verb} needs a WebSocket upgrade with one of the subprotocols {offered}");
-        var protocol = ChannelProtocol.Negotiate(context.WebSockets.WebSocketRequestedProtocols)
-            ?? throw ApiException.BadRequest($"requested protocol(s) are not supported: [{string.Join(' ', context.WebSockets.WebSocketRequestedProtocols)}]; supports [{offered}]");
+        var spdy = SpdyUpgrade.IsRequested(context);
+        if (!context.WebSockets.IsWebSocketRequest && !spdy)
+            throw ApiException.BadRequest($"{verb} needs a WebSocket upgrade with one of the subprotocols {offered}, or a {SpdyUpgrade.Protocol} upgrade");
+        var protocol = spdy
+            ? SpdyRemoteCommand.Negotiate(SpdyUpgrade.ClientProtocols(context))
+              ?? throw ApiException.BadRequest($"unable to negotiate a stream protocol: the client supports [{string.Join(' ', SpdyUpgrade.ClientProtocols(context))}], "
+                  + $"the server [{string.Join(' ', SpdyRemoteCommand.Protocols.Select(p => p.Name))}]")
+            : ChannelProtocol.Negotiate(context.WebSockets.WebSocketRequestedProtocols)
+              ?? throw ApiException.BadRequest($"requested protocol(s) are not supported: [{string.Join(' ', context.WebSockets.WebSocketRequestedProtocols)}]; supports [{offered}]");
         if (verb == "exec" && context.Request.Query["command"].Count == 0)
             throw ApiException.BadRequest("you must specify at least 1 command");
         bool Requested(string stream) => RestRequest.Normalized(stream, context.Request.Query[stream].ToString()) == "true";
+        var stdin = Requested("stdin");
         var stdout = Requested("stdout");
         var stderr = Requested("stderr");
-        if (!Requested("stdin") && !stdout && !stderr)
+        if (!stdin && !stdout && !stderr)
             throw ApiException.BadRequest("you must specify at least 1 of stdin, stdout, stderr");
         var (address, container, nodeName) = await pods.TargetAsync(request, verb == "exec" ? "runs commands" : "attaches", token);
 
@@ -67,6 +74,12 @@ public sealed class RemoteCommandRest : ISubresourceRest
             throw ApiException.ServiceUnavailable($"the node agent of {nodeName} could not be reached: {e.Message}");
         }
         using var upstream = upstreamSocket;
+        if (spdy)
+        {
+            await using var transport = await SpdyUpgrade.AcceptAsync(context, SpdyUpgrade.ClientProtocols(context).Length == 0 ? null : protocol.Name);
+            await new SpdyRemoteCommand(transport, upstream, protocol, stdin, stdout, stderr, Requested("tty")).RunAsync(token);
+            return;
+        }
         using var client = await context.WebSockets.AcceptWebSocketAsync(protocol.Name);
         await new ChannelRelay(client, upstream, protocol).RunAsync(stdout ? ChannelProtocol.StdoutChannel : stderr ? ChannelProtocol.StderrChannel : ChannelProtocol.StatusChannel, token);
     }

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Orchestrator.Server.Http.PortForward;
+namespace Orchestrator.Server.Http.Spdy;
 
 /// <summary>
 /// One SPDY/3.1 frame as read off the wire. Control frames start with the control bit, version 3 and a type; data

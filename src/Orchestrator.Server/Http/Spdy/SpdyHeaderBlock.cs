@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using ICSharpCode.SharpZipLib.Zip.Compression;
 
-namespace Orchestrator.Server.Http.PortForward;
+namespace Orchestrator.Server.Http.Spdy;
 
 /// <summary>
 /// Reads and writes SPDY/3 header blocks: a count, then length-prefixed name/value pairs, inside one zlib stream

@@ -1,6 +1,6 @@
 using System.IO.Pipelines;
 
-namespace Orchestrator.Server.Http.PortForward;
+namespace Orchestrator.Server.Http.Spdy;
 
 /// <summary>
 /// A stream the client opened on a <see cref="SpdyConnection"/>: its headers, what it sends (ending at its FIN or
@@ -11,6 +11,7 @@ internal sealed class SpdyStream
     private readonly SpdyConnection connection;
     private readonly Pipe input = new(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19));
     private int closed;
+    private int halvesDone;
     private volatile bool reset;
 
     public SpdyStream(SpdyConnection connection, uint id, IReadOnlyDictionary<string, string> headers)
@@ -42,8 +43,18 @@ internal sealed class SpdyStream
     /// <summary>Our half ends: an empty data frame with FIN.</summary>
     public async Task CloseAsync(CancellationToken token)
     {
-        if (Interlocked.Exchange(ref closed, 1) == 0 && !reset)
+        if (Interlocked.Exchange(ref closed, 1) != 0)
+            return;
+        if (!reset)
             await connection.SendAsync(SpdyFrame.Data(Id, SpdyFrame.FlagFin, ReadOnlySpan<byte>.Empty), token).ConfigureAwait(false);
+        HalfDone();
+    }
+
+    /// <summary>Once both halves have ended the connection forgets the stream (later frames for it are dropped).</summary>
+    private void HalfDone()
+    {
+        if (Interlocked.Increment(ref halvesDone) == 2)
+            connection.Forget(this);
     }
 
     internal async Task ReceiveAsync(ReadOnlyMemory<byte> data, bool fin, CancellationToken token)
@@ -51,7 +62,10 @@ internal sealed class SpdyStream
         if (!data.IsEmpty)
             await input.Writer.WriteAsync(data, token).ConfigureAwait(false);
         if (fin)
+        {
             await input.Writer.CompleteAsync().ConfigureAwait(false);
+            HalfDone();
+        }
     }
 
     /// <summary>The client reset the stream or the connection ended: no more input, no more output.</summary>

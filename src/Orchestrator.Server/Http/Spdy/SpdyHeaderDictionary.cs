@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Orchestrator.Server.Http.PortForward;
+namespace Orchestrator.Server.Http.Spdy;
 
 /// <summary>
 /// The zlib dictionary of SPDY/3 header blocks (draft 3, section 2.6.10.1): common header names and values, each

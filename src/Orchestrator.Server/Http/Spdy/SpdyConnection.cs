@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 
-namespace Orchestrator.Server.Http.PortForward;
+namespace Orchestrator.Server.Http.Spdy;
 
 /// <summary>
 /// The server side of a SPDY/3.1 connection, as kube's port-forward clients speak it (over an upgraded HTTP/1.1
