@@ -92,6 +92,26 @@ public sealed class ExecProtocolTests(AgentFixture fixture)
         Assert.Contains("not supported", body["message"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Exec_into_a_container_that_has_ended_gets_a_400_Status_not_a_503()
+    {
+        var ns = await fixture.NamespaceAsync();
+        await Client.CreateAsync(ApiResource.Pods, ns, fixture.Pod("done", "true", restartPolicy: "Never"));
+        await fixture.WaitPodAsync(ns, "done", p => p.Str("status", "phase") == "Succeeded");
+        using var http = fixture.Cluster.CreateHttpClient(fixture.Cluster.Replicas[2]);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/namespaces/{ns}/pods/done/exec?command=true&stdout=true");
+        request.Headers.TryAddWithoutValidation("Connection", "Upgrade");
+        request.Headers.TryAddWithoutValidation("Upgrade", "websocket");
+        request.Headers.TryAddWithoutValidation("Sec-WebSocket-Version", "13");
+        request.Headers.TryAddWithoutValidation("Sec-WebSocket-Key", Convert.ToBase64String(Guid.NewGuid().ToByteArray()));
+        request.Headers.TryAddWithoutValidation("Sec-WebSocket-Protocol", "v5.channel.k8s.io");
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("Status", body["kind"]!.GetValue<string>());
+        Assert.Equal("unable to upgrade connection: container not found (\"main\")", body["message"]!.GetValue<string>());
+    }
+
     private sealed record Message(WebSocketMessageType Type, int Channel, byte[] Data)
     {
         public string Text => Encoding.UTF8.GetString(Data);

@@ -53,7 +53,10 @@ public sealed class NodeConnections : IDisposable
         return http.GetAsync(address, completion, token);
     }
 
-    /// <summary>Opens a WebSocket (wss only) to an agent with the given subprotocol, presenting the client certificate.</summary>
+    /// <summary>
+    /// Opens a WebSocket (wss only) to an agent with the given subprotocol, presenting the client certificate. An
+    /// agent that answers the upgrade with an HTTP error gives an <see cref="AgentRefusedException"/>.
+    /// </summary>
     public async Task<ClientWebSocket> ConnectWebSocketAsync(Uri address, string? subProtocol, CancellationToken token)
     {
         RequireScheme(address, Uri.UriSchemeWss);
@@ -64,8 +67,15 @@ public sealed class NodeConnections : IDisposable
                 socket.Options.AddSubProtocol(subProtocol);
             socket.Options.ClientCertificates.Add(clientCertificate);
             socket.Options.RemoteCertificateValidationCallback = AcceptAgentCertificate;
+            socket.Options.CollectHttpResponseDetails = true;
             await socket.ConnectAsync(address, token).ConfigureAwait(false);
             return socket;
+        }
+        catch (WebSocketException e) when ((int)socket.HttpStatusCode >= 400)
+        {
+            var status = socket.HttpStatusCode;
+            socket.Dispose();
+            throw new AgentRefusedException(status, e);
         }
         catch
         {

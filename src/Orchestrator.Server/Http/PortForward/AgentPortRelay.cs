@@ -38,7 +38,11 @@ internal sealed class AgentPortRelay(NodeConnections agents, Uri agentAddress, s
             connect.CancelAfter(TimeSpan.FromSeconds(10));
             agent = await agents.ConnectWebSocketAsync(target, null, connect.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is WebSocketException or HttpRequestException or OperationCanceledException && !token.IsCancellationRequested)
+        catch (AgentRefusedException e) when (e.Status == System.Net.HttpStatusCode.NotFound)
+        {
+            return "the pod is not running on its node";
+        }
+        catch (Exception e) when (e is WebSocketException or HttpRequestException or AgentRefusedException or OperationCanceledException && !token.IsCancellationRequested)
         {
             return $"the node agent could not be reached: {e.Message}";
         }

@@ -69,6 +69,15 @@ public sealed class RemoteCommandRest : ISubresourceRest
             connect.CancelAfter(TimeSpan.FromSeconds(10));
             upstreamSocket = await pods.Connections.ConnectWebSocketAsync(new Uri(target.ToString()), ChannelProtocol.V5.Name, connect.Token);
         }
+        catch (Nodes.AgentRefusedException e) when (e.Status == System.Net.HttpStatusCode.NotFound)
+        {
+            // As kubelet answers through kube-apiserver: the container is not (or no longer) running on its node.
+            throw ApiException.BadRequest($"unable to upgrade connection: container not found (\"{container}\")");
+        }
+        catch (Nodes.AgentRefusedException e)
+        {
+            throw ApiException.BadRequest($"unable to upgrade connection: {e.Message}");
+        }
         catch (Exception e) when (e is WebSocketException or HttpRequestException or OperationCanceledException && !token.IsCancellationRequested)
         {
             throw ApiException.ServiceUnavailable($"the node agent of {nodeName} could not be reached: {e.Message}");
