@@ -79,12 +79,7 @@ public sealed class ExecProtocolTests(AgentFixture fixture)
     {
         var ns = await fixture.NamespaceAsync();
         using var http = fixture.Cluster.CreateHttpClient(fixture.Cluster.Replicas[0]);
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/namespaces/{ns}/pods/shell/exec?command=true&stdout=true");
-        request.Headers.TryAddWithoutValidation("Connection", "Upgrade");
-        request.Headers.TryAddWithoutValidation("Upgrade", "websocket");
-        request.Headers.TryAddWithoutValidation("Sec-WebSocket-Version", "13");
-        request.Headers.TryAddWithoutValidation("Sec-WebSocket-Key", Convert.ToBase64String(Guid.NewGuid().ToByteArray()));
-        request.Headers.TryAddWithoutValidation("Sec-WebSocket-Protocol", "v9.channel.k8s.io");
+        using var request = WebSocketTesting.UpgradeRequest($"/api/v1/namespaces/{ns}/pods/shell/exec?command=true&stdout=true", "v9.channel.k8s.io");
         using var response = await http.SendAsync(request);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
@@ -99,12 +94,7 @@ public sealed class ExecProtocolTests(AgentFixture fixture)
         await Client.CreateAsync(ApiResource.Pods, ns, fixture.Pod("done", "true", restartPolicy: "Never"));
         await fixture.WaitPodAsync(ns, "done", p => p.Str("status", "phase") == "Succeeded");
         using var http = fixture.Cluster.CreateHttpClient(fixture.Cluster.Replicas[2]);
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/namespaces/{ns}/pods/done/exec?command=true&stdout=true");
-        request.Headers.TryAddWithoutValidation("Connection", "Upgrade");
-        request.Headers.TryAddWithoutValidation("Upgrade", "websocket");
-        request.Headers.TryAddWithoutValidation("Sec-WebSocket-Version", "13");
-        request.Headers.TryAddWithoutValidation("Sec-WebSocket-Key", Convert.ToBase64String(Guid.NewGuid().ToByteArray()));
-        request.Headers.TryAddWithoutValidation("Sec-WebSocket-Protocol", "v5.channel.k8s.io");
+        using var request = WebSocketTesting.UpgradeRequest($"/api/v1/namespaces/{ns}/pods/done/exec?command=true&stdout=true", "v5.channel.k8s.io");
         using var response = await http.SendAsync(request);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
@@ -144,25 +134,9 @@ public sealed class ExecProtocolTests(AgentFixture fixture)
             if (closeStdin)
                 await socket.SendAsync(new byte[] { 255, 0 }, WebSocketMessageType.Binary, true, timeout.Token);
         }
-        var messages = new List<Message>();
-        var buffer = new byte[64 * 1024];
-        while (true)
-        {
-            using var message = new MemoryStream();
-            WebSocketReceiveResult received;
-            do
-            {
-                received = await socket.ReceiveAsync(buffer, timeout.Token);
-                message.Write(buffer, 0, received.Count);
-            }
-            while (!received.EndOfMessage);
-            if (received.MessageType == WebSocketMessageType.Close)
-                break;
-            var data = message.ToArray();
-            messages.Add(base64
-                ? new Message(received.MessageType, data[0] - '0', Convert.FromBase64String(Encoding.ASCII.GetString(data, 1, data.Length - 1)))
-                : new Message(received.MessageType, data[0], data[1..]));
-        }
+        var messages = (await WebSocketTesting.ReceiveUntilCloseAsync(socket, timeout.Token)).Select(m => base64
+            ? new Message(m.Type, m.Data[0] - '0', Convert.FromBase64String(Encoding.ASCII.GetString(m.Data, 1, m.Data.Length - 1)))
+            : new Message(m.Type, m.Data[0], m.Data[1..])).ToList();
         return new ExecResult(socket.SubProtocol, messages);
     }
 }

@@ -121,21 +121,9 @@ public sealed partial class PortForwardTests(AgentFixture fixture)
                 await socket.SendAsync((byte[])[channel, .. request], WebSocketMessageType.Binary, true, timeout.Token);
         }
         var channels = new Dictionary<int, List<byte[]>>();
-        var buffer = new byte[64 * 1024];
-        while (true)
+        foreach (var (type, bytes) in await WebSocketTesting.ReceiveUntilCloseAsync(socket, timeout.Token))
         {
-            using var message = new MemoryStream();
-            WebSocketReceiveResult received;
-            do
-            {
-                received = await socket.ReceiveAsync(buffer, timeout.Token);
-                message.Write(buffer, 0, received.Count);
-            }
-            while (!received.EndOfMessage);
-            if (received.MessageType == WebSocketMessageType.Close)
-                break;
-            var bytes = message.ToArray();
-            Assert.Equal(base64 ? WebSocketMessageType.Text : WebSocketMessageType.Binary, received.MessageType);
+            Assert.Equal(base64 ? WebSocketMessageType.Text : WebSocketMessageType.Binary, type);
             var (channel, data) = base64 ? (bytes[0] - '0', Convert.FromBase64String(Encoding.ASCII.GetString(bytes, 1, bytes.Length - 1))) : (bytes[0], bytes[1..]);
             if (!channels.TryGetValue(channel, out var list))
                 channels[channel] = list = [];

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
 using Orchestrator.Server.Nodes;
@@ -100,25 +99,14 @@ internal sealed class AgentPortRelay(NodeConnections agents, Uri agentAddress, s
     /// <summary>The pod's bytes to the client until the agent closes; the agent's text message is a failure.</summary>
     private static async Task<string?> DownloadAsync(WebSocket agent, PortClient client, CancellationToken token)
     {
-        var buffer = new byte[32 * 1024];
-        var text = new ArrayBufferWriter<byte>();
-        while (true)
+        var reader = new WebSocketMessageReader(agent);
+        while (await reader.ReadAsync(token).ConfigureAwait(false) is var (data, type))
         {
-            var received = await agent.ReceiveAsync(buffer, token).ConfigureAwait(false);
-            switch (received.MessageType)
-            {
-                case WebSocketMessageType.Close:
-                    return null;
-                case WebSocketMessageType.Text:
-                    text.Write(buffer.AsSpan(0, received.Count));
-                    if (received.EndOfMessage)
-                        return Encoding.UTF8.GetString(text.WrittenSpan);
-                    break;
-                default:
-                    if (received.Count > 0)
-                        await client.WriteAsync(buffer.AsMemory(0, received.Count), token).ConfigureAwait(false);
-                    break;
-            }
+            if (type == WebSocketMessageType.Text)
+                return Encoding.UTF8.GetString(data.Span);
+            if (!data.IsEmpty)
+                await client.WriteAsync(data, token).ConfigureAwait(false);
         }
+        return null;
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.WebSockets;
 using System.Text;
@@ -50,20 +49,12 @@ internal sealed class ChannelPortForward(WebSocket socket, ChannelProtocol frami
     /// <summary>The client's data channels into each port's input; its close ends them all.</summary>
     private async Task ReadAsync(ChannelPortClient[] clients, CancellationToken token)
     {
-        var buffer = new byte[32 * 1024];
-        var message = new ArrayBufferWriter<byte>();
+        var reader = new WebSocketMessageReader(socket);
         try
         {
-            while (true)
+            while (await reader.ReadAsync(token).ConfigureAwait(false) is var (message, type))
             {
-                var received = await socket.ReceiveAsync(buffer, token).ConfigureAwait(false);
-                if (received.MessageType == WebSocketMessageType.Close)
-                    break;
-                message.Write(buffer.AsSpan(0, received.Count));
-                if (!received.EndOfMessage)
-                    continue;
-                var decoded = framing.FromClient(message.WrittenSpan, received.MessageType);
-                message.ResetWrittenCount();
+                var decoded = framing.FromClient(message.Span, type);
                 if (decoded is { Length: > 1 } && decoded[0] % 2 == 0 && decoded[0] / 2 < clients.Length)
                     await clients[decoded[0] / 2].Pipe.Writer.WriteAsync(decoded.AsMemory(1), token).ConfigureAwait(false);
             }

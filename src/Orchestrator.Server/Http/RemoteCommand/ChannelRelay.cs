@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net.WebSockets;
 
 namespace Orchestrator.Server.Http.RemoteCommand;
@@ -59,23 +58,11 @@ internal sealed class ChannelRelay(WebSocket client, WebSocket agent, ChannelPro
 
     private static async Task RelayAsync(WebSocket from, Func<Message, Task> forward, CancellationToken token)
     {
-        var buffer = new byte[32 * 1024];
-        var message = new ArrayBufferWriter<byte>();
+        var reader = new WebSocketMessageReader(from, MaxMessage);
         try
         {
-            while (!token.IsCancellationRequested)
-            {
-                var received = await from.ReceiveAsync(buffer, token);
-                if (received.MessageType == WebSocketMessageType.Close)
-                    return;
-                if (message.WrittenCount + received.Count > MaxMessage)
-                    return;
-                message.Write(buffer.AsSpan(0, received.Count));
-                if (!received.EndOfMessage)
-                    continue;
-                await forward(new Message(message.WrittenMemory, received.MessageType));
-                message.ResetWrittenCount();
-            }
+            while (!token.IsCancellationRequested && await reader.ReadAsync(token) is var (data, type))
+                await forward(new Message(data, type));
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {

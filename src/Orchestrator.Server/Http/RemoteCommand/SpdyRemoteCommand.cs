@@ -110,27 +110,18 @@ internal sealed class SpdyRemoteCommand(Stream transport, WebSocket agent, Chann
     /// <summary>The agent's output to the client's streams until its status (or its close).</summary>
     private async Task FromAgentAsync(Dictionary<string, SpdyStream> streams, CancellationToken token)
     {
-        var buffer = new byte[32 * 1024];
-        var message = new ArrayBufferWriter<byte>();
-        while (true)
+        var reader = new WebSocketMessageReader(agent);
+        while (await reader.ReadAsync(token).ConfigureAwait(false) is var (data, _))
         {
-            var received = await agent.ReceiveAsync(buffer, token).ConfigureAwait(false);
-            if (received.MessageType == WebSocketMessageType.Close)
-                return;
-            message.Write(buffer.AsSpan(0, received.Count));
-            if (!received.EndOfMessage)
-                continue;
-            var data = message.WrittenMemory;
-            message.ResetWrittenCount();
             if (data.Length < 1)
                 continue;
             switch (data.Span[0])
             {
                 case ChannelProtocol.StdoutChannel when streams.TryGetValue("stdout", out var output):
-                    await output.WriteAsync(data[1..].ToArray(), token).ConfigureAwait(false);
+                    await output.WriteAsync(data[1..], token).ConfigureAwait(false);
                     break;
                 case ChannelProtocol.StderrChannel when streams.TryGetValue("stderr", out var errors):
-                    await errors.WriteAsync(data[1..].ToArray(), token).ConfigureAwait(false);
+                    await errors.WriteAsync(data[1..], token).ConfigureAwait(false);
                     break;
                 case ChannelProtocol.StatusChannel:
                     // v4 passes the Status on as JSON; earlier versions only a failure's message, as text.
