@@ -19,6 +19,7 @@ public sealed class BuiltInResourcesTests
     [InlineData("", "serviceaccounts", "ServiceAccount", "serviceaccount", true, "sa")]
     [InlineData("", "persistentvolumes", "PersistentVolume", "persistentvolume", false, "pv")]
     [InlineData("", "persistentvolumeclaims", "PersistentVolumeClaim", "persistentvolumeclaim", true, "pvc")]
+    [InlineData("", "replicationcontrollers", "ReplicationController", "replicationcontroller", true, "rc")]
     [InlineData("apps", "deployments", "Deployment", "deployment", true, "deploy")]
     [InlineData("apps", "replicasets", "ReplicaSet", "replicaset", true, "rs")]
     [InlineData("apps", "statefulsets", "StatefulSet", "statefulset", true, "sts")]
