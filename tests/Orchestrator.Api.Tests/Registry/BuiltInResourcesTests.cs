@@ -86,7 +86,7 @@ public sealed class BuiltInResourcesTests
     {
         string[] all = _registry.FindByCategory("all").Select(r => r.Plural).Order().ToArray();
 
-        Assert.Equal(["cronjobs", "daemonsets", "deployments", "jobs", "pods", "replicasets", "services", "statefulsets"], all);
+        Assert.Equal(["cronjobs", "daemonsets", "deployments", "jobs", "pods", "replicasets", "replicationcontrollers", "services", "statefulsets"], all);
     }
 
     [Fact]
