@@ -97,6 +97,10 @@ public sealed class ReplicationControllerTests(ControlPlaneCluster cluster, ITes
         var wide = await RunAsync("get", "replicationcontrollers", "api", "-n", ns, "-o", "wide");
         Assert.True(wide.Succeeded, wide.ToString());
         Assert.Contains("app=api", wide.Output);
+        var described = await RunAsync("describe", "rc/api", "-n", ns);
+        Assert.True(described.Succeeded, described.ToString());
+        Assert.Contains("Selector:", described.Output);
+        Assert.Contains("2 current / 2 desired", described.Output);
 
         var scaled = await RunAsync("scale", "rc/api", "--replicas=0", "-n", ns);
         Assert.True(scaled.Succeeded, scaled.ToString());
