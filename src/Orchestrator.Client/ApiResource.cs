@@ -16,6 +16,7 @@ public sealed record ApiResource(string Group, string Version, string Plural, bo
     public static ApiResource Namespaces { get; } = new("", "v1", "namespaces", false);
     public static ApiResource Nodes { get; } = new("", "v1", "nodes", false);
     public static ApiResource Events { get; } = new("", "v1", "events", true);
+    public static ApiResource ReplicationControllers { get; } = new("", "v1", "replicationcontrollers", true);
     public static ApiResource Deployments { get; } = new("apps", "v1", "deployments", true);
     public static ApiResource ReplicaSets { get; } = new("apps", "v1", "replicasets", true);
     public static ApiResource Leases { get; } = new("coordination.k8s.io", "v1", "leases", true);

@@ -94,6 +94,40 @@ public sealed class LogsAndMetricsTests(AgentFixture fixture)
     }
 
     [Fact]
+    public async Task Logs_by_label_selector_with_all_containers_show_every_container_of_every_matching_pod()
+    {
+        var ns = await fixture.NamespaceAsync();
+        foreach (var name in new[] { "duo-a", "duo-b" })
+        {
+            var pod = fixture.Pod(name, $"echo first-of-{name}; sleep 3600");
+            pod["metadata"]!["labels"] = new JsonObject { ["app"] = "duo" };
+            var second = (JsonObject)pod["spec"]!["containers"]![0]!.DeepClone();
+            second["name"] = "side";
+            second["command"] = new JsonArray("sh", "-c", $"echo second-of-{name}; sleep 3600");
+            ((JsonArray)pod["spec"]!["containers"]!).Add(second);
+            await Client.CreateAsync(ApiResource.Pods, ns, pod);
+        }
+        // A pod the selector leaves out.
+        await Client.CreateAsync(ApiResource.Pods, ns, fixture.Pod("other", "echo not-selected; sleep 3600"));
+        foreach (var name in new[] { "duo-a", "duo-b", "other" })
+            await fixture.WaitPodAsync(ns, name, p => p.Str("status", "phase") == "Running");
+
+        string[] expected = ["first-of-duo-a", "second-of-duo-a", "first-of-duo-b", "second-of-duo-b"];
+        KubectlResult? logs = null;
+        await Eventually.HoldsAsync(async () =>
+        {
+            logs = await RunAsync("logs", "-n", ns, "-l", "app=duo", "--all-containers");
+            return logs.Succeeded && expected.All(logs.Output.Contains);
+        }, TimeSpan.FromSeconds(20), () => logs?.ToString() ?? "");
+        Assert.Equal(expected.Order(), logs!.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());
+
+        var prefixed = await RunAsync("logs", "-n", ns, "-l", "app=duo", "--all-containers", "--prefix");
+        Assert.True(prefixed.Succeeded, prefixed.ToString());
+        Assert.Contains("[pod/duo-a/side] second-of-duo-a", prefixed.Output);
+        Assert.Contains("[pod/duo-b/main] first-of-duo-b", prefixed.Output);
+    }
+
+    [Fact]
     public async Task Top_shows_usage_that_rises_for_a_pod_burning_cpu()
     {
         var ns = await RunningPodAsync("burner", "while :; do :; done");

@@ -126,4 +126,24 @@ public sealed class ProtocolTests(ApiFixture fixture) : IClassFixture<ApiFixture
         foreach (var name in new[] { "orchestrator_raft_is_leader", "orchestrator_raft_has_leader", "orchestrator_raft_term", "orchestrator_raft_commit_index", "orchestrator_raft_applied_index" })
             Assert.Contains(name, text);
     }
+
+    [Theory]
+    [InlineData("/api/v1/namespaces/default", "application/json", 200)]
+    [InlineData("/api/v1/namespaces/default/configmaps", "application/json", 200)]
+    [InlineData("/api/v1/namespaces/default/configmaps?labelSelector=a%3Db", "application/json", 200)]
+    [InlineData("/api/v1/namespaces/default/configmaps", "application/json;as=Table;v=v1;g=meta.k8s.io", 200)]
+    [InlineData("/api/v1/namespaces/default/configmaps/absent", "application/json", 404)]
+    [InlineData("/api/v1", "application/json", 200)]
+    [InlineData("/apis", "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList", 200)]
+    [InlineData("/version", "application/json", 200)]
+    public async Task JsonBodiesEndWithOneNewlineAsKubernetesDoes(string path, string accept, int expected)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+        using var response = await fixture.Client(2).SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(expected, (int)response.StatusCode);
+        Assert.EndsWith("}\n", body, StringComparison.Ordinal);
+        Assert.NotNull(JsonNode.Parse(body));
+    }
 }

@@ -57,6 +57,8 @@ public static class BuiltInResources
             extra: [Sub("token", new(Authentication, "v1", "TokenRequest"), Verbs.Create)]),
         Resource(Core, "PersistentVolume", "persistentvolumes", namespaced: false, shortNames: ["pv"], subresources: ["status"]),
         Resource(Core, "PersistentVolumeClaim", "persistentvolumeclaims", shortNames: ["pvc"], subresources: ["status"]),
+        Resource(Core, "ReplicationController", "replicationcontrollers", shortNames: ["rc"], all: true, subresources: ["status", "scale"],
+            fields: KnownSelectableFields.ReplicationControllers),
 
         Resource(Apps, "Deployment", "deployments", shortNames: ["deploy"], all: true, subresources: ["status", "scale"]),
         Resource(Apps, "ReplicaSet", "replicasets", shortNames: ["rs"], all: true, subresources: ["status", "scale"],

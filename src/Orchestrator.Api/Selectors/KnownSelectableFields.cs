@@ -44,5 +44,7 @@ public static class KnownSelectableFields
 
     public static SelectableFields ReplicaSets { get; } = new(namespaced: true, "status.replicas");
 
+    public static SelectableFields ReplicationControllers { get; } = new(namespaced: true, "status.replicas");
+
     public static SelectableFields Jobs { get; } = new(namespaced: true, "status.successful");
 }

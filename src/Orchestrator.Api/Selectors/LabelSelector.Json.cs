@@ -52,6 +52,25 @@ public sealed partial class LabelSelector
         return Create(requirements);
     }
 
+    /// <summary>
+    /// A plain label map used as a selector (a ReplicationController's or a Service's spec.selector), as kube's
+    /// labels.SelectorFromSet: every pair must match; null or {} selects everything. Throws BadRequest ApiException when malformed.
+    /// </summary>
+    public static LabelSelector FromMap(JsonNode? node)
+    {
+        if (node is null)
+        {
+            return Everything;
+        }
+
+        if (node is not JsonObject map)
+        {
+            throw ApiException.BadRequest("label selector map must be an object");
+        }
+
+        return Create([.. map.Select(pair => LabelSelectorParser.NewRequirement(pair.Key, LabelOperator.Equals, [StringOf(pair.Value, $"selector[{pair.Key}]")]))]);
+    }
+
     private static LabelRequirement ExpressionToRequirement(JsonNode? node)
     {
         if (node is not JsonObject expression)

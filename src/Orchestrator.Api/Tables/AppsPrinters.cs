@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace Orchestrator.Api.Tables;
 
-/// <summary>apps/v1 rows: Deployment, ReplicaSet, StatefulSet, DaemonSet.</summary>
+/// <summary>apps/v1 rows: Deployment, ReplicaSet, StatefulSet, DaemonSet; and core/v1 ReplicationController, a ReplicaSet's elder.</summary>
 internal static class AppsPrinters
 {
     public static TablePrinter Deployment { get; } = new(
@@ -29,7 +29,12 @@ internal static class AppsPrinters
             CommonColumns.Images,
             CommonColumns.Selector,
         ],
-        ReplicaSetCells);
+        (obj, now) => ReplicaSetCells(obj, now, LabelFormat.FormatSelector(obj.At("spec", "selector"))));
+
+    /// <summary>A ReplicaSet's columns; its selector is a plain label map, printed as labels are.</summary>
+    public static TablePrinter ReplicationController { get; } = new(
+        ReplicaSet.Columns,
+        (obj, now) => ReplicaSetCells(obj, now, LabelFormat.Labels(obj.At("spec", "selector"))));
 
     public static TablePrinter StatefulSet { get; } = new(
         [
@@ -73,7 +78,7 @@ internal static class AppsPrinters
             LabelFormat.Selector(obj.At("spec", "selector")) ?? "<invalid>");
     }
 
-    private static JsonArray ReplicaSetCells(JsonObject obj, DateTimeOffset now)
+    private static JsonArray ReplicaSetCells(JsonObject obj, DateTimeOffset now, string selector)
     {
         JsonNode? status = obj["status"];
         (string names, string images) = PodTemplateCells.Containers(obj.At("spec", "template", "spec"));
@@ -85,7 +90,7 @@ internal static class AppsPrinters
             HumanDuration.Since(obj.Created(), now),
             names,
             images,
-            LabelFormat.FormatSelector(obj.At("spec", "selector")));
+            selector);
     }
 
     private static JsonArray StatefulSetCells(JsonObject obj, DateTimeOffset now)

@@ -20,6 +20,7 @@ internal static class TablePrinters
         [new("", "Event")] = EventPrinter.Printer,
         [new("", "PersistentVolume")] = StoragePrinters.PersistentVolume,
         [new("", "PersistentVolumeClaim")] = StoragePrinters.PersistentVolumeClaim,
+        [new("", "ReplicationController")] = AppsPrinters.ReplicationController,
         [new("apps", "Deployment")] = AppsPrinters.Deployment,
         [new("apps", "ReplicaSet")] = AppsPrinters.ReplicaSet,
         [new("apps", "StatefulSet")] = AppsPrinters.StatefulSet,

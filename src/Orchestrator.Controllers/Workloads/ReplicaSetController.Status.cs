@@ -38,7 +38,7 @@ partial class ReplicaSetController
             return;
         var updated = rs.Copy();
         updated["status"] = status;
-        await context.Client.UpdateAsync(ApiResource.ReplicaSets, updated, subresource: "status", token: token).ConfigureAwait(false);
+        await context.Client.UpdateAsync(kind.Resource, updated, subresource: "status", token: token).ConfigureAwait(false);
     }
 
     private static bool FullyLabeled(JsonObject pod, JsonObject? templateLabels)

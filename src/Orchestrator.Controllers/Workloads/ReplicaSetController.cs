@@ -7,29 +7,31 @@ using Orchestrator.Controllers.Runtime;
 namespace Orchestrator.Controllers.Workloads;
 
 /// <summary>
-/// Keeps spec.replicas pods of each ReplicaSet: creates them from the template (in slow-start batches),
-/// deletes the least valuable ones first, and reports replicas, ready and available pods in status.
-/// Pods belong to a ReplicaSet through its controller ownerReference (by uid).
+/// Keeps spec.replicas pods of each ReplicaSet, or of each ReplicationController (one instance per
+/// <see cref="ReplicatedKind"/>): creates them from the template (in slow-start batches), deletes the least
+/// valuable ones first, and reports replicas, ready and available pods in status. Pods belong to their owner
+/// through its controller ownerReference (by uid), so the owner's selector form (a LabelSelector or a plain
+/// map) never enters here: the API server checked that the template's labels match it.
 /// </summary>
-public sealed partial class ReplicaSetController : QueueController
+public sealed partial class ReplicaSetController(ReplicatedKind kind) : QueueController
 {
     // Kube's burst per sync; slow start doubles from 1 up to it.
     private const int BurstReplicas = 500;
 
     private PodExpectations expectations = null!;
 
-    public override string Name => "replicaset";
+    public override string Name => kind.ControllerName;
 
     protected override void Subscribe(ControllerContext context)
     {
         expectations = new PodExpectations(context.Clock, TimeSpan.FromSeconds(30));
-        QueueOwnKeys(context, ApiResource.ReplicaSets);
+        QueueOwnKeys(context, kind.Resource);
         context.Informers.Subscribe(ApiResource.Pods, change => OnPod(change));
     }
 
     private void OnPod(InformerEvent change)
     {
-        var owner = ControllerOwner(change.Object, "ReplicaSet") ?? (change.Previous is { } p ? ControllerOwner(p, "ReplicaSet") : null);
+        var owner = ControllerOwner(change.Object, kind.Kind) ?? (change.Previous is { } p ? ControllerOwner(p, kind.Kind) : null);
         if (owner is null)
             return;
         var key = KeyOf(change.Object);
@@ -43,7 +45,7 @@ public sealed partial class ReplicaSetController : QueueController
     protected override async Task ReconcileAsync(ControllerContext context, string key, CancellationToken token)
     {
         var (ns, name) = SplitKey(key);
-        var rs = context.Informers.For(ApiResource.ReplicaSets).Get(ns, name);
+        var rs = context.Informers.For(kind.Resource).Get(ns, name);
         if (rs is null)
         {
             expectations.Forget(key);
@@ -51,7 +53,7 @@ public sealed partial class ReplicaSetController : QueueController
         }
         var pods = OwnedPods(context, rs);
         var active = pods.Where(PodState.IsActive).ToList();
-        // A ReplicaSet being deleted keeps its pods until the garbage collector takes them.
+        // An owner being deleted keeps its pods until the garbage collector takes them.
         try
         {
             if (!rs.IsDeleting() && expectations.Satisfied(key))
@@ -59,7 +61,7 @@ public sealed partial class ReplicaSetController : QueueController
         }
         catch (KubeApiException e) when (e.Code == 403 && e.Message.Contains("being terminated", StringComparison.Ordinal))
         {
-            // The namespace is going away with everything in it, this ReplicaSet too: nothing to retry.
+            // The namespace is going away with everything in it, this owner too: nothing to retry.
             return;
         }
         await UpdateStatusAsync(context, key, rs, active, token).ConfigureAwait(false);
@@ -116,7 +118,7 @@ public sealed partial class ReplicaSetController : QueueController
         }
     }
 
-    private static JsonObject PodFor(JsonObject rs)
+    private JsonObject PodFor(JsonObject rs)
     {
         var template = rs.Obj("spec", "template")?.Copy() ?? new JsonObject();
         var metadata = template.Obj("metadata")?.Copy() ?? new JsonObject();
@@ -126,8 +128,8 @@ public sealed partial class ReplicaSetController : QueueController
         metadata["namespace"] = rs.Namespace();
         metadata["ownerReferences"] = new JsonArray(new JsonObject
         {
-            ["apiVersion"] = "apps/v1",
-            ["kind"] = "ReplicaSet",
+            ["apiVersion"] = kind.ApiVersion,
+            ["kind"] = kind.Kind,
             ["name"] = rs.Name(),
             ["uid"] = rs.Uid(),
             ["controller"] = true,

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -19,7 +20,19 @@ public static class ApiResponses
         context.Response.ContentType = contentType;
         await using var writer = new Utf8JsonWriter(context.Response.BodyWriter, Writer);
         body.WriteTo(writer);
-        await writer.FlushAsync(context.RequestAborted);
+        await EndBodyAsync(context, writer, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// Flushes a JSON body and ends it with a newline, as Kubernetes' serializer (Go's json.Encoder) does; every JSON
+    /// body written through a <see cref="Utf8JsonWriter"/> ends here. Watch lines have their own newline per event.
+    /// </summary>
+    public static async Task EndBodyAsync(HttpContext context, Utf8JsonWriter writer, CancellationToken token)
+    {
+        writer.Flush();
+        var output = context.Response.BodyWriter;
+        output.Write("\n"u8);
+        await output.FlushAsync(token);
     }
 
     public static Task WriteStatusAsync(HttpContext context, ApiException error)

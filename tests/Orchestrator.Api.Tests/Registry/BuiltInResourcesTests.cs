@@ -19,6 +19,7 @@ public sealed class BuiltInResourcesTests
     [InlineData("", "serviceaccounts", "ServiceAccount", "serviceaccount", true, "sa")]
     [InlineData("", "persistentvolumes", "PersistentVolume", "persistentvolume", false, "pv")]
     [InlineData("", "persistentvolumeclaims", "PersistentVolumeClaim", "persistentvolumeclaim", true, "pvc")]
+    [InlineData("", "replicationcontrollers", "ReplicationController", "replicationcontroller", true, "rc")]
     [InlineData("apps", "deployments", "Deployment", "deployment", true, "deploy")]
     [InlineData("apps", "replicasets", "ReplicaSet", "replicaset", true, "rs")]
     [InlineData("apps", "statefulsets", "StatefulSet", "statefulset", true, "sts")]
@@ -85,7 +86,7 @@ public sealed class BuiltInResourcesTests
     {
         string[] all = _registry.FindByCategory("all").Select(r => r.Plural).Order().ToArray();
 
-        Assert.Equal(["cronjobs", "daemonsets", "deployments", "jobs", "pods", "replicasets", "services", "statefulsets"], all);
+        Assert.Equal(["cronjobs", "daemonsets", "deployments", "jobs", "pods", "replicasets", "replicationcontrollers", "services", "statefulsets"], all);
     }
 
     [Fact]

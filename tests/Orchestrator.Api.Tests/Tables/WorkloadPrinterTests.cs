@@ -40,6 +40,14 @@ public sealed class WorkloadPrinterTests
         Json.Equal("['agent',3,3,2,3,2,'kubernetes.io/os=linux','<unknown>','','','app=agent']", Cells(new GroupKind("apps", "DaemonSet"), ds));
     }
 
+    [Fact]
+    public void ReplicationController_prints_like_a_replicaset_with_its_map_selector()
+    {
+        JsonObject rc = Json.Object($"{{'metadata':{{'name':'web'}},'spec':{{'replicas':3,'selector':{{'tier':'front','app':'web'}},{Template}}},'status':{{'replicas':3,'readyReplicas':2}}}}");
+        Json.Equal("['web',3,3,2,'<unknown>','web,log','nginx:1.27,busybox','app=web,tier=front']", Cells(new GroupKind("", "ReplicationController"), rc));
+        Assert.Equal(2L, (long?)Cell(new GroupKind("", "ReplicationController"), rc, "Ready"));
+    }
+
     [Theory]
     [InlineData("[{'type':'Complete','status':'True'}]", "", "Complete")]
     [InlineData("[{'type':'Failed','status':'True'}]", "", "Failed")]

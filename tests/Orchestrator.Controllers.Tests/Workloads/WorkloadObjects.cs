@@ -41,6 +41,23 @@ public static class WorkloadObjects
         },
     };
 
+    /// <summary>An rc with no selector: the API server takes it (app=name) from the template's labels.</summary>
+    public static JsonObject ReplicationController(string name, int replicas) => new()
+    {
+        ["apiVersion"] = "v1",
+        ["kind"] = "ReplicationController",
+        ["metadata"] = new JsonObject { ["name"] = name },
+        ["spec"] = new JsonObject
+        {
+            ["replicas"] = replicas,
+            ["template"] = new JsonObject
+            {
+                ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["app"] = name } },
+                ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "c", ["image"] = "busybox" }) },
+            },
+        },
+    };
+
     public static async Task<string> NamespaceAsync(KubeClient client)
     {
         var name = "t-" + Guid.NewGuid().ToString("N")[..8];

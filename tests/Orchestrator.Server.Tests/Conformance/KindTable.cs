@@ -204,6 +204,17 @@ public static class KindTable
         },
         new()
         {
+            Resource = "v1/replicationcontrollers",
+            Make = (name, ns) => Object("v1", "ReplicationController", name, ns, new()
+            {
+                ["spec"] = new JsonObject { ["replicas"] = 0, ["minReadySeconds"] = 1, ["selector"] = new JsonObject { ["app"] = name }, ["template"] = Template(name) },
+            }),
+            Pointer = "/spec/minReadySeconds",
+            Values = Ints(2),
+            Status = new("/spec/replicas", JsonValue.Create(3), "/status/replicas", [JsonValue.Create(7), JsonValue.Create(8)]),
+        },
+        new()
+        {
             Resource = "apps/v1/deployments",
             Make = (name, ns) => Object("apps/v1", "Deployment", name, ns, new()
             {

@@ -23,6 +23,7 @@ public sealed class StrategyTests
     [Theory]
     [InlineData("apps", "deployments", true)]
     [InlineData("apps", "replicasets", true)]
+    [InlineData("", "replicationcontrollers", true)]
     [InlineData("batch", "jobs", true)]
     [InlineData("batch", "cronjobs", true)]
     [InlineData("policy", "poddisruptionbudgets", true)]
@@ -103,6 +104,65 @@ public sealed class StrategyTests
         Assert.Equal(2, db.Long("spec", "replicas"));
         Assert.Equal(["spec.size", "spec.version"], errors.Select(e => e.Field).Order());
     }
+
+    [Fact]
+    public void A_replication_controller_takes_its_selector_labels_and_replicas_from_defaults()
+    {
+        var strategy = For("", "replicationcontrollers");
+        var rc = ReplicationController("""{"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"busybox"}]}}}""");
+
+        strategy.ApplyDefaults(rc);
+        var errors = new FieldErrorList();
+        strategy.Validate(rc, errors);
+
+        Assert.Empty(errors);
+        Assert.Equal("""{"app":"web"}""", rc.At("spec", "selector")!.ToJsonString());
+        Assert.Equal("""{"app":"web"}""", rc.At("metadata", "labels")!.ToJsonString());
+        Assert.Equal(1, rc.Long("spec", "replicas"));
+        Assert.True(strategy.SelectorIsMap);
+    }
+
+    [Fact]
+    public void A_replication_controller_keeps_the_selector_labels_and_replicas_it_was_given()
+    {
+        var strategy = For("", "replicationcontrollers");
+        var rc = ReplicationController("""{"replicas":0,"selector":{"app":"web"},"template":{"metadata":{"labels":{"app":"web","tier":"front"}},"spec":{"containers":[{"name":"c","image":"busybox"}]}}}""");
+        rc.Metadata()["labels"] = new JsonObject { ["team"] = "a" };
+
+        strategy.ApplyDefaults(rc);
+        var errors = new FieldErrorList();
+        strategy.Validate(rc, errors);
+
+        Assert.Empty(errors);
+        Assert.Equal("""{"app":"web"}""", rc.At("spec", "selector")!.ToJsonString());
+        Assert.Equal("""{"team":"a"}""", rc.At("metadata", "labels")!.ToJsonString());
+        Assert.Equal(0, rc.Long("spec", "replicas"));
+    }
+
+    [Theory]
+    // The template's labels do not carry the selector's.
+    [InlineData("""{"selector":{"app":"web"},"template":{"metadata":{"labels":{"app":"db"}},"spec":{"containers":[{"name":"c","image":"busybox"}]}}}""", "spec.template.metadata.labels")]
+    // No selector, and no template labels to take one from.
+    [InlineData("""{"template":{"spec":{"containers":[{"name":"c","image":"busybox"}]}}}""", "spec.selector")]
+    // A selector is a map of labels, not a LabelSelector object.
+    [InlineData("""{"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"busybox"}]}}}""", "spec.selector[matchLabels]")]
+    [InlineData("""{"selector":{"app":"-bad-"},"template":{"metadata":{"labels":{"app":"-bad-"}},"spec":{"containers":[{"name":"c","image":"busybox"}]}}}""", "spec.selector[app]")]
+    [InlineData("""{"replicas":-1,"selector":{"app":"web"},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"busybox"}]}}}""", "spec.replicas")]
+    [InlineData("""{"selector":{"app":"web"}}""", "spec.template")]
+    public void A_replication_controller_with_a_bad_selector_template_or_count_is_invalid(string spec, string field)
+    {
+        var strategy = For("", "replicationcontrollers");
+        var rc = ReplicationController(spec);
+
+        strategy.ApplyDefaults(rc);
+        var errors = new FieldErrorList();
+        strategy.Validate(rc, errors);
+
+        Assert.Contains(field, errors.Select(e => e.Field));
+    }
+
+    private static JsonObject ReplicationController(string spec) =>
+        JsonNode.Parse($$"""{"apiVersion":"v1","kind":"ReplicationController","metadata":{"name":"rc"},"spec":{{spec}}}""")!.AsObject();
 
     private static JsonObject Pod(string? node)
     {

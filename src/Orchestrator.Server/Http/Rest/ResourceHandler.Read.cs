@@ -54,6 +54,6 @@ partial class ResourceHandler
         }
         writer.WriteEndArray();
         writer.WriteEndObject();
-        await writer.FlushAsync(request.Token);
+        await ApiResponses.EndBodyAsync(context, writer, request.Token);
     }
 }

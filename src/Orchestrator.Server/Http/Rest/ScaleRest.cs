@@ -15,8 +15,12 @@ public sealed class ScaleRest(ScalePaths paths) : ISubresourceRest
 {
     private static readonly ScaleRest BuiltIn = new(ScalePaths.BuiltIn);
 
-    public static ScaleRest For(ResourceDefinition resource) =>
-        resource.Custom?.Scale is { } custom ? new(ScalePaths.Of(custom)) : BuiltIn;
+    private static readonly ScaleRest BuiltInMapSelector = new(ScalePaths.BuiltIn with { Selector = ScaleSelector.Map });
+
+    public static ScaleRest For(ResourceStore store) =>
+        store.Resource.Custom?.Scale is { } custom ? new(ScalePaths.Of(custom))
+        : store.Strategy.SelectorIsMap ? BuiltInMapSelector
+        : BuiltIn;
 
     public async Task HandleAsync(RestRequest request)
     {
@@ -67,19 +71,27 @@ public sealed class ScaleRest(ScalePaths paths) : ISubresourceRest
             ["apiVersion"] = "autoscaling/v1",
             ["metadata"] = metadata,
             ["spec"] = new JsonObject { ["replicas"] = paths.SpecReplicas(obj) },
-            ["status"] = new JsonObject { ["replicas"] = paths.StatusReplicas(obj), ["selector"] = paths.Selector(obj) },
+            ["status"] = new JsonObject { ["replicas"] = paths.StatusReplicas(obj), ["selector"] = paths.SelectorText(obj) },
         };
     }
 }
 
-/// <summary>Where a scalable resource keeps its desired and current replica counts and its selector.</summary>
-public sealed record ScalePaths(string[] Spec, string[] Status, string[]? SelectorPath, bool SelectorIsObject)
+/// <summary>How a scalable resource writes its selector: a LabelSelector object, a plain label map, or selector text (a CRD's).</summary>
+public enum ScaleSelector
 {
-    public static ScalePaths BuiltIn { get; } = new(["spec", "replicas"], ["status", "replicas"], ["spec", "selector"], SelectorIsObject: true);
+    LabelSelector,
+    Map,
+    Serialized,
+}
+
+/// <summary>Where a scalable resource keeps its desired and current replica counts and its selector.</summary>
+public sealed record ScalePaths(string[] Spec, string[] Status, string[]? SelectorPath, ScaleSelector Selector)
+{
+    public static ScalePaths BuiltIn { get; } = new(["spec", "replicas"], ["status", "replicas"], ["spec", "selector"], ScaleSelector.LabelSelector);
 
     /// <summary>A CRD's scale subresource: JSON paths such as ".spec.replicas"; its selector path holds a serialized selector.</summary>
     public static ScalePaths Of(Api.CustomResources.ScaleSubresource scale) =>
-        new(Split(scale.SpecReplicasPath), Split(scale.StatusReplicasPath), scale.LabelSelectorPath is { Length: > 0 } s ? Split(s) : null, SelectorIsObject: false);
+        new(Split(scale.SpecReplicasPath), Split(scale.StatusReplicasPath), scale.LabelSelectorPath is { Length: > 0 } s ? Split(s) : null, ScaleSelector.Serialized);
 
     private static string[] Split(string path) => path.TrimStart('.').Split('.');
 
@@ -95,15 +107,17 @@ public sealed record ScalePaths(string[] Spec, string[] Status, string[]? Select
         parent[Spec[^1]] = replicas;
     }
 
-    public string Selector(JsonObject obj)
+    public string SelectorText(JsonObject obj)
     {
         if (SelectorPath is null)
             return "";
-        if (!SelectorIsObject)
+        if (Selector == ScaleSelector.Serialized)
             return obj.Str(SelectorPath) ?? "";
         try
         {
-            return obj.Obj(SelectorPath) is { } selector ? LabelSelector.FromJson(selector).ToString() : "";
+            if (obj.Obj(SelectorPath) is not { } selector)
+                return "";
+            return (Selector == ScaleSelector.Map ? LabelSelector.FromMap(selector) : LabelSelector.FromJson(selector)).ToString();
         }
         catch (ApiException)
         {

@@ -34,7 +34,7 @@ public sealed class SubresourceTable(ResourceStores stores, Nodes.NodeConnection
     public ISubresourceRest? Find(ResourceDefinition resource, string name) => name switch
     {
         "status" => status,
-        "scale" => ScaleRest.For(resource),
+        "scale" => ScaleRest.For(stores.For(resource)),
         _ => byKind.GetValueOrDefault((resource.GroupResource, name)),
     };
 }

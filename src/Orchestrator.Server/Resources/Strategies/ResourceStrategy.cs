@@ -31,6 +31,12 @@ public class ResourceStrategy
     /// </summary>
     public bool ServesSeveralVersions { get; init; }
 
+    /// <summary>
+    /// Whether spec.selector is a plain label map (a ReplicationController's) rather than a LabelSelector object; the
+    /// scale subresource reads it accordingly.
+    /// </summary>
+    public virtual bool SelectorIsMap => false;
+
     /// <summary>The rule names of this kind must follow (DNS-1123 subdomain for most).</summary>
     public virtual IReadOnlyList<string> CheckName(string name) => NameValidation.CheckDns1123Subdomain(name);
 

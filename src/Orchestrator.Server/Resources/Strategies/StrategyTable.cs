@@ -27,6 +27,7 @@ public sealed class StrategyTable
             [new("", "Endpoints")] = upserted,
             [new("", "Event")] = upserted,
             [new("coordination.k8s.io", "Lease")] = upserted,
+            [new("", "ReplicationController")] = new ReplicationControllerStrategy { TracksGeneration = true },
             [new("apps", "Deployment")] = new WorkloadStrategy("Deployment") { TracksGeneration = true },
             [new("apps", "ReplicaSet")] = new WorkloadStrategy("ReplicaSet") { TracksGeneration = true },
             [new("apps", "StatefulSet")] = new WorkloadStrategy("StatefulSet") { TracksGeneration = true },

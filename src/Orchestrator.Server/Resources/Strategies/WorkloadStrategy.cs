@@ -73,6 +73,12 @@ public static class TemplateRules
                 errors.Invalid(path.Child("selector"), selectorNode.ToJsonString(), e.Message);
             }
         }
+        ValidateTemplate(spec, path, selector, errors);
+    }
+
+    /// <summary>The template is required, its labels must match a non-empty <paramref name="selector"/>, and its pod spec must be valid.</summary>
+    public static void ValidateTemplate(JsonObject? spec, FieldPath path, LabelSelector? selector, FieldErrorList errors)
+    {
         var template = spec.Obj("template");
         if (template is null)
         {
