@@ -13,7 +13,7 @@ public sealed class ModelTypesTests
         {
             kinds.Add(resource.GroupVersionKind.ToString());
             kinds.Add(new GroupVersionKind(resource.Group, resource.Version, resource.ListKind).ToString());
-            foreach (SubresourceDefinition sub in resource.Subresources.Where(s => s.ResponseKind.Kind is not ("PodExecOptions" or "PodAttachOptions")))
+            foreach (SubresourceDefinition sub in resource.Subresources.Where(s => s.ResponseKind.Kind is not ("PodExecOptions" or "PodAttachOptions" or "PodPortForwardOptions")))
             {
                 kinds.Add(sub.ResponseKind.ToString());
             }

@@ -57,6 +57,8 @@ public sealed class BuiltInResourcesTests
     [InlineData("", "pods", "binding", "", "v1", "Binding", "create")]
     [InlineData("", "pods", "log", "", "v1", "Pod", "get")]
     [InlineData("", "pods", "exec", "", "v1", "PodExecOptions", "create,get")]
+    [InlineData("", "pods", "attach", "", "v1", "PodAttachOptions", "create,get")]
+    [InlineData("", "pods", "portforward", "", "v1", "PodPortForwardOptions", "create,get")]
     [InlineData("", "pods", "eviction", "policy", "v1", "Eviction", "create")]
     [InlineData("", "services", "status", "", "v1", "Service", "get,patch,update")]
     [InlineData("", "nodes", "status", "", "v1", "Node", "get,patch,update")]
