@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Pipelines;
 using System.Text;
 using ICSharpCode.SharpZipLib.Zip.Compression;
+using Orchestrator.Server.Http.PortForward;
 using Orchestrator.Server.Http.Spdy;
 using Xunit;
 
@@ -107,6 +108,54 @@ public sealed class SpdyConnectionTests
         var frame = SpdyFrame.Control(SpdyFrameType.Ping, 0, [0, 0, 0, 1]);
         frame[1] = 2;
         await Assert.ThrowsAsync<InvalidDataException>(() => SpdyFrame.ReadAsync(new MemoryStream(frame), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Port_forward_pairs_streams_by_request_id_and_fails_a_stream_whose_partner_never_comes()
+    {
+        var toServer = new Pipe();
+        var toClient = new Pipe();
+        var forwarded = new List<int>();
+        var portForward = new SpdyPortForward(async client =>
+        {
+            lock (forwarded)
+                forwarded.Add(client.Port);
+            await client.WriteAsync(Encoding.ASCII.GetBytes($"port {client.Port}"), CancellationToken.None);
+            await client.CloseAsync(CancellationToken.None);
+        }, TimeSpan.FromMilliseconds(300));
+        var connection = new SpdyConnection(new DuplexStream(toServer.Reader.AsStream(), toClient.Writer.AsStream()), portForward.OnStreamAsync);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var running = connection.RunAsync(timeout.Token);
+        var compressor = new DictionaryCompressor();
+        var input = toServer.Writer.AsStream();
+        var output = toClient.Reader.AsStream();
+        async Task OpenAsync(uint id, params (string, string)[] headers)
+        {
+            var block = compressor.Block(headers);
+            var syn = new byte[10 + block.Length];
+            BinaryPrimitives.WriteUInt32BigEndian(syn, id);
+            block.CopyTo(syn, 10);
+            await input.WriteAsync(SpdyFrame.Control(SpdyFrameType.SynStream, 0, syn), timeout.Token);
+        }
+
+        // Request 0: error then data stream, interleaved with request 1's error stream whose data stream never comes.
+        await OpenAsync(1, ("streamType", "error"), ("port", "8080"), ("requestID", "0"));
+        await OpenAsync(3, ("streamType", "error"), ("port", "9090"), ("requestID", "1"));
+        await OpenAsync(5, ("streamType", "data"), ("port", "8080"), ("requestID", "0"));
+        var frames = new List<SpdyFrame>();
+        // Three replies, the forwarded data and FINs on 5 and 1, then the timed-out error text and FIN on 3.
+        while (frames.Count(f => f.Fin) < 3)
+            frames.Add((await SpdyFrame.ReadAsync(output, timeout.Token))!.Value);
+
+        Assert.Equal([1u, 3u, 5u], frames.Where(f => f.IsControl && f.Type == SpdyFrameType.SynReply).Select(f => f.StreamId).Order());
+        Assert.Equal("port 8080", Encoding.ASCII.GetString(frames.Single(f => !f.IsControl && f.StreamId == 5 && !f.Fin).Payload));
+        Assert.Equal("timed out waiting for the data stream of request 1",
+            Encoding.ASCII.GetString(frames.Single(f => !f.IsControl && f.StreamId == 3 && !f.Fin).Payload));
+        Assert.Equal([1u, 3u, 5u], frames.Where(f => !f.IsControl && f.Fin).Select(f => f.StreamId).Order());
+        Assert.Equal([8080], forwarded);
+
+        await input.WriteAsync(SpdyFrame.Control(SpdyFrameType.GoAway, 0, new byte[8]), timeout.Token);
+        await running;
     }
 
     /// <summary>A header block writer as Go's SPDY framer is: zlib with the SPDY dictionary, sync-flushed per block.</summary>

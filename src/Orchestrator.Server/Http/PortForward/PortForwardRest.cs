@@ -74,7 +74,7 @@ public sealed class PortForwardRest(PodAgents pods) : ISubresourceRest
         await using (transport)
         using (tunnel)
         {
-            await new SpdyConnection(transport, new SpdyPortForward(Forward).OnStreamAsync).RunAsync(token);
+            await new SpdyConnection(transport, new SpdyPortForward(Forward, SpdyPortForward.DefaultPairTimeout).OnStreamAsync).RunAsync(token);
         }
     }
 

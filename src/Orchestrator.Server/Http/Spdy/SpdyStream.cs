@@ -10,6 +10,7 @@ internal sealed class SpdyStream
 {
     private readonly SpdyConnection connection;
     private readonly Pipe input = new(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19));
+    private readonly CancellationTokenSource aborted = new();
     private int closed;
     private int halvesDone;
     private volatile bool reset;
@@ -27,6 +28,9 @@ internal sealed class SpdyStream
 
     /// <summary>The client's data on this stream; completes at its FIN, or with an error at a reset.</summary>
     public PipeReader Input => input.Reader;
+
+    /// <summary>Cancelled when the client resets the stream or the connection ends.</summary>
+    public CancellationToken Aborted => aborted.Token;
 
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 
@@ -73,5 +77,6 @@ internal sealed class SpdyStream
     {
         reset = true;
         input.Writer.Complete(reason);
+        aborted.Cancel();
     }
 }
