@@ -134,8 +134,11 @@ public sealed partial class PortForwardTests(AgentFixture fixture)
         Assert.Equal([80, 0], channels[1][0]);
         Assert.Equal([0x91, 0x1f], channels[2][0]);
         Assert.Equal([0x91, 0x1f], channels[3][0]);
-        Assert.Single(channels[1]);
-        Assert.Single(channels[3]);
+        foreach (var errors in new[] { channels[1], channels[3] })
+        {
+            var error = Encoding.UTF8.GetString([.. errors.Skip(1).SelectMany(d => d)]);
+            Assert.True(error.Length == 0, error);
+        }
         Assert.EndsWith("page of web on 80\n", Encoding.ASCII.GetString([.. channels[0].Skip(1).SelectMany(d => d)]));
         Assert.EndsWith("page of web on 8081\n", Encoding.ASCII.GetString([.. channels[2].Skip(1).SelectMany(d => d)]));
     }

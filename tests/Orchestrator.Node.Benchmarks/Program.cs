@@ -9,11 +9,14 @@ using Orchestrator.Testing;
 // pull excluded): 3 Raft replicas over HTTPS, the controllers and scheduler, and two real node agents running
 // busybox as runc containers, each pod in its own network namespace. The image is pulled onto both nodes first.
 // Runs as root. Options: --pods 100, --rate 10 (pods/s created in the paced run; the burst run sends all at once).
+// With `streams` first, the pod stream benchmark instead (StreamBenchmark.cs).
 if (!OperatingSystem.IsLinux() || Environment.UserName != "root")
 {
     Console.Error.WriteLine("run as root on Linux: the node agents start runc containers and network namespaces");
     return 2;
 }
+if (args.FirstOrDefault() == "streams")
+    return await StreamBenchmark.RunAsync(args);
 var podCount = int.Parse(Arg("--pods", "100"), CultureInfo.InvariantCulture);
 var rate = double.Parse(Arg("--rate", "10"), CultureInfo.InvariantCulture);
 Console.WriteLine($"pod startup benchmark: {podCount} pods on 2 real nodes; {Environment.ProcessorCount} cores");

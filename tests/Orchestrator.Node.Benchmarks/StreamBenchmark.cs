@@ -1,0 +1,253 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Orchestrator.Client;
+using Orchestrator.Testing;
+
+namespace Orchestrator.Node.Benchmarks;
+
+/// <summary>
+/// Pod streams through the API server (`-- streams`): port-forward throughput and per-connection latency for each
+/// transport a client uses (kubectl's SPDY tunneled in WebSocket, plain SPDY, the v4 channel WebSocket), against
+/// the same transfer straight to the pod's IP; exec latency and stdout throughput over v5.channel.k8s.io. One
+/// busybox httpd pod on a real node agent; every stream goes client -> follower replica -> node agent -> pod.
+/// Options: --megabytes 256 (the file fetched), --requests 200 (sequential connections per transport).
+/// </summary>
+internal static partial class StreamBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var megabytes = int.Parse(Arg(args, "--megabytes", "256"), CultureInfo.InvariantCulture);
+        var requests = int.Parse(Arg(args, "--requests", "200"), CultureInfo.InvariantCulture);
+        Console.WriteLine($"stream benchmark: {megabytes} MiB transfers, {requests} connections per transport; {Environment.ProcessorCount} cores");
+
+        await using var registry = await TestRegistry.StartAsync();
+        await BusyboxImage.PushAsync(registry, "busybox", "1");
+        await using var cluster = await ApiCluster.StartAsync(3);
+        using var client = await KubeClient.FromKubeconfigAsync(cluster.KubeconfigPath, null, new KubeClientOptions { RequestTimeout = TimeSpan.FromSeconds(60) });
+        await using var node = await TestNodeAgent.StartAsync(client, registry.ClientOptions, Random.Shared.Next(0, 255));
+
+        const string ns = "streams";
+        await client.CreateAsync(ApiResource.Namespaces, null, new JsonObject
+        {
+            ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = ns },
+        });
+        var script = $"mkdir -p /www && echo ok > /www/index.html && head -c {megabytes * 1048576L} /dev/zero > /www/big && exec httpd -f -p 80 -h /www";
+        await client.CreateAsync(ApiResource.Pods, ns, new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Pod",
+            ["metadata"] = new JsonObject { ["name"] = "web" },
+            ["spec"] = new JsonObject
+            {
+                ["nodeName"] = node.NodeName,
+                ["terminationGracePeriodSeconds"] = 1,
+                ["containers"] = new JsonArray(new JsonObject
+                {
+                    ["name"] = "main",
+                    ["image"] = $"{registry.Address}/busybox:1",
+                    ["command"] = new JsonArray("sh", "-c", script),
+                }),
+            },
+        });
+        JsonObject? pod = null;
+        await Eventually.HoldsAsync(async () => (pod = await client.GetAsync(ApiResource.Pods, ns, "web")).Str("status", "phase") == "Running",
+            TimeSpan.FromMinutes(2));
+        var podIp = pod!.Str("status", "podIP");
+
+        // A follower: streams never touch Raft, so every replica takes the same path to the node agent.
+        var replica = cluster.Replicas[1];
+        var kubectl = Kubectl.For(cluster);
+        var context = cluster.ContextOf(replica);
+        var size = megabytes * 1048576L;
+
+        Console.WriteLine($"{"transport",-40} {"MiB/s (best of 3)",18}  connection + GET / latency");
+        if (podIp is not null)
+            await MeasureHttpAsync("direct to the pod IP (baseline)", podIp, 80, size, requests);
+        foreach (var (name, environment) in new (string, Dictionary<string, string>)[]
+        {
+            ("kubectl port-forward (WS-tunneled SPDY)", []),
+            ("kubectl port-forward (plain SPDY)", new() { ["KUBECTL_PORT_FORWARD_WEBSOCKETS"] = "false" }),
+        })
+        {
+            using var forward = kubectl.Start(context, environment, "port-forward", "-n", ns, "pod/web", ":80");
+            var port = await LocalPortAsync(forward);
+            await MeasureHttpAsync(name, "127.0.0.1", port, size, requests, () => forward.Error);
+        }
+        using var http = cluster.CreateHttpClient(replica);
+        await MeasureChannelPortForwardAsync(http, ns, size, requests);
+        await MeasureExecAsync(http, ns, size, requests);
+        return 0;
+    }
+
+    private static async Task MeasureHttpAsync(string name, string host, int port, long size, int requests, Func<string>? diagnostics = null)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+        // Each request its own TCP connection, so each is a new forwarded stream.
+        http.DefaultRequestHeaders.ConnectionClose = true;
+        var baseUri = $"http://{host}:{port}";
+        await Eventually.HoldsAsync(async () =>
+        {
+            try
+            {
+                return await http.GetStringAsync(baseUri + "/") == "ok\n";
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(60), diagnostics);
+        var rates = new List<double>();
+        for (var i = 0; i < 3; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            await using var body = await http.GetStreamAsync(baseUri + "/big");
+            var read = await DrainAsync(body);
+            if (read != size)
+                throw new InvalidOperationException($"{name}: {read} bytes of {size}");
+            rates.Add(size / 1048576.0 / clock.Elapsed.TotalSeconds);
+        }
+        var latencies = new List<TimeSpan>();
+        for (var i = 0; i < requests; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            await http.GetStringAsync(baseUri + "/");
+            latencies.Add(clock.Elapsed);
+        }
+        Console.WriteLine($"{name,-40} {rates.Max(),18:F0}  {Summary(latencies)}");
+    }
+
+    /// <summary>The channel WebSocket protocol as non-kubectl clients speak it: one socket per connection.</summary>
+    private static async Task MeasureChannelPortForwardAsync(HttpClient http, string ns, long size, int requests)
+    {
+        async Task<long> FetchAsync(string path)
+        {
+            using var socket = new ClientWebSocket();
+            socket.Options.AddSubProtocol("v4.channel.k8s.io");
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            await socket.ConnectAsync(new Uri($"wss://{http.BaseAddress!.Authority}/api/v1/namespaces/{ns}/pods/web/portforward?ports=80"), http, timeout.Token);
+            await socket.SendAsync((byte[])[0, .. Encoding.ASCII.GetBytes($"GET {path} HTTP/1.0\r\n\r\n")], WebSocketMessageType.Binary, true, timeout.Token);
+            return await ChannelBytesAsync(socket, 0, timeout.Token);
+        }
+        var rates = new List<double>();
+        for (var i = 0; i < 3; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var read = await FetchAsync("/big");
+            if (read < size)
+                throw new InvalidOperationException($"channel port-forward: {read} bytes, the file has {size}");
+            rates.Add(size / 1048576.0 / clock.Elapsed.TotalSeconds);
+        }
+        var latencies = new List<TimeSpan>();
+        for (var i = 0; i < requests; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            await FetchAsync("/");
+            latencies.Add(clock.Elapsed);
+        }
+        Console.WriteLine($"{"v4.channel.k8s.io port-forward",-40} {rates.Max(),18:F0}  {Summary(latencies)}");
+    }
+
+    /// <summary>exec over v5.channel.k8s.io: `true` end to end (open, run, exit status, close), and stdout throughput.</summary>
+    private static async Task MeasureExecAsync(HttpClient http, string ns, long size, int requests)
+    {
+        async Task<long> ExecAsync(params string[] command)
+        {
+            using var socket = new ClientWebSocket();
+            socket.Options.AddSubProtocol("v5.channel.k8s.io");
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            var query = string.Join('&', command.Select(c => "command=" + Uri.EscapeDataString(c))) + "&stdout=true&stderr=true";
+            await socket.ConnectAsync(new Uri($"wss://{http.BaseAddress!.Authority}/api/v1/namespaces/{ns}/pods/web/exec?{query}"), http, timeout.Token);
+            return await ChannelBytesAsync(socket, 1, timeout.Token);
+        }
+        var rates = new List<double>();
+        for (var i = 0; i < 3; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var read = await ExecAsync("head", "-c", size.ToString(CultureInfo.InvariantCulture), "/dev/zero");
+            if (read != size)
+                throw new InvalidOperationException($"exec: {read} bytes on stdout of {size}");
+            rates.Add(size / 1048576.0 / clock.Elapsed.TotalSeconds);
+        }
+        var latencies = new List<TimeSpan>();
+        for (var i = 0; i < requests; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            await ExecAsync("true");
+            latencies.Add(clock.Elapsed);
+        }
+        Console.WriteLine($"{"exec v5.channel.k8s.io (stdout; true)",-40} {rates.Max(),18:F0}  {Summary(latencies)}");
+    }
+
+    /// <summary>Bytes on one channel (after port-forward's two-byte port prefix) until the server closes.</summary>
+    private static async Task<long> ChannelBytesAsync(ClientWebSocket socket, byte channel, CancellationToken token)
+    {
+        var buffer = new byte[256 * 1024];
+        long total = 0;
+        var first = true;
+        var messageStart = true;
+        var current = -1;
+        while (true)
+        {
+            var received = await socket.ReceiveAsync(buffer, token);
+            if (received.MessageType == WebSocketMessageType.Close)
+                return total;
+            var offset = 0;
+            if (messageStart && received.Count > 0)
+            {
+                current = buffer[0];
+                offset = 1;
+                // Port-forward's first message on a channel is the port number, not data.
+                if (current == channel && first && socket.SubProtocol!.StartsWith("v4.channel", StringComparison.Ordinal))
+                {
+                    first = false;
+                    offset = received.Count;
+                }
+            }
+            if (current == channel)
+                total += received.Count - offset;
+            messageStart = received.EndOfMessage;
+        }
+    }
+
+    private static async Task<long> DrainAsync(Stream body)
+    {
+        var buffer = new byte[256 * 1024];
+        long total = 0;
+        int n;
+        while ((n = await body.ReadAsync(buffer)) > 0)
+            total += n;
+        return total;
+    }
+
+    private static async Task<int> LocalPortAsync(KubectlStream forward)
+    {
+        var port = 0;
+        await Eventually.HoldsAsync(() =>
+        {
+            port = forward.Lines.Select(l => ForwardingLine().Match(l)).Where(m => m.Success)
+                .Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).FirstOrDefault();
+            return Task.FromResult(port != 0);
+        }, TimeSpan.FromSeconds(30), () => forward.Error);
+        return port;
+    }
+
+    private static string Summary(List<TimeSpan> latencies)
+    {
+        var sorted = latencies.Select(l => l.TotalMilliseconds).Order().ToList();
+        double At(double q) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
+        return $"n={sorted.Count} p50 {At(0.50):F1} ms, p99 {At(0.99):F1} ms, max {sorted[^1]:F1} ms";
+    }
+
+    private static string Arg(string[] args, string name, string fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
+    }
+
+    [GeneratedRegex(@"^Forwarding from 127\.0\.0\.1:(\d+) -> 80")]
+    private static partial Regex ForwardingLine();
+}
