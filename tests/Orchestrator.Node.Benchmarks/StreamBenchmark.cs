@@ -100,24 +100,11 @@ internal static partial class StreamBenchmark
                 return false;
             }
         }, TimeSpan.FromSeconds(60), diagnostics);
-        var rates = new List<double>();
-        for (var i = 0; i < 3; i++)
+        await ReportAsync(name, size, requests, async () =>
         {
-            var clock = Stopwatch.StartNew();
             await using var body = await http.GetStreamAsync(baseUri + "/big");
-            var read = await DrainAsync(body);
-            if (read != size)
-                throw new InvalidOperationException($"{name}: {read} bytes of {size}");
-            rates.Add(size / 1048576.0 / clock.Elapsed.TotalSeconds);
-        }
-        var latencies = new List<TimeSpan>();
-        for (var i = 0; i < requests; i++)
-        {
-            var clock = Stopwatch.StartNew();
-            await http.GetStringAsync(baseUri + "/");
-            latencies.Add(clock.Elapsed);
-        }
-        Console.WriteLine($"{name,-40} {rates.Max(),18:F0}  {Summary(latencies)}");
+            return await DrainAsync(body);
+        }, () => http.GetStringAsync(baseUri + "/"));
     }
 
     /// <summary>The channel WebSocket protocol as non-kubectl clients speak it: one socket per connection.</summary>
@@ -132,23 +119,8 @@ internal static partial class StreamBenchmark
             await socket.SendAsync((byte[])[0, .. Encoding.ASCII.GetBytes($"GET {path} HTTP/1.0\r\n\r\n")], WebSocketMessageType.Binary, true, timeout.Token);
             return await ChannelBytesAsync(socket, 0, timeout.Token);
         }
-        var rates = new List<double>();
-        for (var i = 0; i < 3; i++)
-        {
-            var clock = Stopwatch.StartNew();
-            var read = await FetchAsync("/big");
-            if (read < size)
-                throw new InvalidOperationException($"channel port-forward: {read} bytes, the file has {size}");
-            rates.Add(size / 1048576.0 / clock.Elapsed.TotalSeconds);
-        }
-        var latencies = new List<TimeSpan>();
-        for (var i = 0; i < requests; i++)
-        {
-            var clock = Stopwatch.StartNew();
-            await FetchAsync("/");
-            latencies.Add(clock.Elapsed);
-        }
-        Console.WriteLine($"{"v4.channel.k8s.io port-forward",-40} {rates.Max(),18:F0}  {Summary(latencies)}");
+        // The response's headers come with the file, so a whole transfer is a little more than its size.
+        await ReportAsync("v4.channel.k8s.io port-forward", size, requests, () => FetchAsync("/big"), () => FetchAsync("/"));
     }
 
     /// <summary>exec over v5.channel.k8s.io: `true` end to end (open, run, exit status, close), and stdout throughput.</summary>
@@ -163,23 +135,30 @@ internal static partial class StreamBenchmark
             await socket.ConnectAsync(new Uri($"wss://{http.BaseAddress!.Authority}/api/v1/namespaces/{ns}/pods/web/exec?{query}"), http, timeout.Token);
             return await ChannelBytesAsync(socket, 1, timeout.Token);
         }
+        await ReportAsync("exec v5.channel.k8s.io (stdout; true)", size, requests,
+            () => ExecAsync("head", "-c", size.ToString(CultureInfo.InvariantCulture), "/dev/zero"), () => ExecAsync("true"));
+    }
+
+    /// <summary>Best rate of 3 transfers (each must bring at least <paramref name="size"/> bytes), then sequential requests' latency.</summary>
+    private static async Task ReportAsync(string name, long size, int requests, Func<Task<long>> transfer, Func<Task> request)
+    {
         var rates = new List<double>();
         for (var i = 0; i < 3; i++)
         {
             var clock = Stopwatch.StartNew();
-            var read = await ExecAsync("head", "-c", size.ToString(CultureInfo.InvariantCulture), "/dev/zero");
-            if (read != size)
-                throw new InvalidOperationException($"exec: {read} bytes on stdout of {size}");
+            var read = await transfer();
+            if (read < size)
+                throw new InvalidOperationException($"{name}: {read} bytes of {size}");
             rates.Add(size / 1048576.0 / clock.Elapsed.TotalSeconds);
         }
         var latencies = new List<TimeSpan>();
         for (var i = 0; i < requests; i++)
         {
             var clock = Stopwatch.StartNew();
-            await ExecAsync("true");
+            await request();
             latencies.Add(clock.Elapsed);
         }
-        Console.WriteLine($"{"exec v5.channel.k8s.io (stdout; true)",-40} {rates.Max(),18:F0}  {Summary(latencies)}");
+        Console.WriteLine($"{name,-40} {rates.Max(),18:F0}  {Summary(latencies)}");
     }
 
     /// <summary>Bytes on one channel (after port-forward's two-byte port prefix) until the server closes.</summary>
