@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Orchestrator.Client;
 using Orchestrator.Testing;
 using Xunit;
@@ -15,7 +14,7 @@ namespace Orchestrator.Node.Agent.Tests;
 /// replica relays to the node agent, which dials the port inside the pod's network namespace.
 /// </summary>
 [Collection(AgentCollection.Name)]
-public sealed partial class PortForwardTests(AgentFixture fixture)
+public sealed class PortForwardTests(AgentFixture fixture)
 {
     private KubeClient Client => fixture.Client;
 
@@ -29,7 +28,7 @@ public sealed partial class PortForwardTests(AgentFixture fixture)
         for (var i = 0; i < fixture.Cluster.Replicas.Count; i++)
         {
             using var forward = Kubectl.Start(fixture.Cluster.ContextOf(fixture.Cluster.Replicas[i]), "port-forward", "-n", ns, "pod/web", ":80");
-            var port = (await ForwardedPortsAsync(forward, 1))[80];
+            var port = (await forward.ForwardedPortsAsync(1))[80];
             // Several connections at once, each its own pair of streams.
             var pages = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => FetchAsync(forward, port, "/")));
             Assert.All(pages, page => Assert.Equal("page of web on 80\n", page));
@@ -47,7 +46,7 @@ public sealed partial class PortForwardTests(AgentFixture fixture)
         // kubectl 1.32 tunnels SPDY in a WebSocket unless told not to; this is also its fallback when the upgrade fails.
         using var forward = Kubectl.Start(fixture.Cluster.ContextOf(fixture.Cluster.Replicas[1]),
             new Dictionary<string, string> { ["KUBECTL_PORT_FORWARD_WEBSOCKETS"] = "false" }, "port-forward", "-n", ns, "pod/two", ":80", ":8081");
-        var ports = await ForwardedPortsAsync(forward, 2);
+        var ports = await forward.ForwardedPortsAsync(2);
         Assert.Equal("page of two on 80\n", await FetchAsync(forward, ports[80], "/"));
         Assert.Equal("page of two on 8081\n", await FetchAsync(forward, ports[8081], "/"));
     }
@@ -76,10 +75,10 @@ public sealed partial class PortForwardTests(AgentFixture fixture)
             TimeSpan.FromSeconds(60));
         var context = fixture.Cluster.ContextOf(fixture.Cluster.Replicas[2]);
         using (var forward = Kubectl.Start(context, "port-forward", "-n", ns, "deploy/site", ":80"))
-            Assert.Equal("page of site on 80\n", await FetchAsync(forward, (await ForwardedPortsAsync(forward, 1))[80], "/"));
+            Assert.Equal("page of site on 80\n", await FetchAsync(forward, (await forward.ForwardedPortsAsync(1))[80], "/"));
         // The service's port 8000 is its pods' port 80 (kubectl maps it).
         using (var forward = Kubectl.Start(context, "port-forward", "-n", ns, "svc/site", ":8000"))
-            Assert.Equal("page of site on 80\n", await FetchAsync(forward, (await ForwardedPortsAsync(forward, 1))[80], "/"));
+            Assert.Equal("page of site on 80\n", await FetchAsync(forward, (await forward.ForwardedPortsAsync(1))[80], "/"));
     }
 
     [Fact]
@@ -88,7 +87,7 @@ public sealed partial class PortForwardTests(AgentFixture fixture)
         var ns = await fixture.NamespaceAsync();
         await StartWebPodAsync(ns, "web");
         using var forward = Kubectl.Start(fixture.Cluster.ContextOf(fixture.Cluster.Replicas[0]), "port-forward", "-n", ns, "pod/web", ":9999");
-        var port = (await ForwardedPortsAsync(forward, 1))[9999];
+        var port = (await forward.ForwardedPortsAsync(1))[9999];
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => http.GetStringAsync($"http://127.0.0.1:{port}/"));
         await Eventually.HoldsAsync(() => Task.FromResult(forward.Error.Contains("connection refused", StringComparison.OrdinalIgnoreCase)),
@@ -169,22 +168,6 @@ public sealed partial class PortForwardTests(AgentFixture fixture)
         $"(mkdir -p /www{port} && echo 'page of {name} on {port}' > /www{port}/index.html && "
         + $"head -c 200000 /dev/zero | tr '\\0' x > /www{port}/big.txt && exec httpd -f -p {port} -h /www{port})";
 
-    /// <summary>kubectl's "Forwarding from 127.0.0.1:LOCAL -> REMOTE" lines: remote port to local port.</summary>
-    private static async Task<Dictionary<int, int>> ForwardedPortsAsync(KubectlStream forward, int count)
-    {
-        var ports = new Dictionary<int, int>();
-        await Eventually.HoldsAsync(() =>
-        {
-            foreach (var line in forward.Lines)
-            {
-                if (ForwardingLine().Match(line) is { Success: true } match)
-                    ports[int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)] = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-            }
-            return Task.FromResult(ports.Count >= count);
-        }, TimeSpan.FromSeconds(30), () => string.Join('\n', forward.Lines) + forward.Error);
-        return ports;
-    }
-
     /// <summary>GET through kubectl's local port; a failure says what kubectl wrote to stderr.</summary>
     private static async Task<string> FetchAsync(KubectlStream forward, int port, string path)
     {
@@ -198,7 +181,4 @@ public sealed partial class PortForwardTests(AgentFixture fixture)
             throw new HttpRequestException($"{e.Message}; kubectl port-forward said: {forward.Error}", e);
         }
     }
-
-    [GeneratedRegex(@"^Forwarding from 127\.0\.0\.1:(\d+) -> (\d+)")]
-    private static partial Regex ForwardingLine();
 }

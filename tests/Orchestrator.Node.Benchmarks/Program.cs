@@ -17,8 +17,8 @@ if (!OperatingSystem.IsLinux() || Environment.UserName != "root")
 }
 if (args.FirstOrDefault() == "streams")
     return await StreamBenchmark.RunAsync(args);
-var podCount = int.Parse(Arg("--pods", "100"), CultureInfo.InvariantCulture);
-var rate = double.Parse(Arg("--rate", "10"), CultureInfo.InvariantCulture);
+var podCount = int.Parse(CommandArgs.Value(args, "--pods", "100"), CultureInfo.InvariantCulture);
+var rate = double.Parse(CommandArgs.Value(args, "--rate", "10"), CultureInfo.InvariantCulture);
 Console.WriteLine($"pod startup benchmark: {podCount} pods on 2 real nodes; {Environment.ProcessorCount} cores");
 
 await using var registry = await TestRegistry.StartAsync();
@@ -91,8 +91,8 @@ async Task RunAsync(string name, double podsPerSecond)
     var (toBound, toRunning) = watch.Latencies();
     var mode = podsPerSecond > 0 ? $"{podsPerSecond} pods/s" : "all at once";
     Console.WriteLine($"[{name}] {podCount} pods created ({mode}) in {createdIn.TotalSeconds:F1} s, all Running after {allRunningIn.TotalSeconds:F1} s");
-    Console.WriteLine($"[{name}] RESULT: create -> Running  {Summary(toRunning)}");
-    Console.WriteLine($"[{name}]         create -> bound    {Summary(toBound)}");
+    Console.WriteLine($"[{name}] RESULT: create -> Running  {LatencySummary.Of(toRunning)}");
+    Console.WriteLine($"[{name}]         create -> bound    {LatencySummary.Of(toBound)}");
     await DeleteNamespaceAsync(ns);
 }
 
@@ -126,18 +126,3 @@ JsonObject Pod(string name) => new()
         }),
     },
 };
-
-static string Summary(List<TimeSpan> latencies)
-{
-    if (latencies.Count == 0)
-        return "no samples";
-    var sorted = latencies.Select(l => l.TotalMilliseconds).Order().ToList();
-    double At(double q) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
-    return $"n={sorted.Count} p50 {At(0.50):F0} ms, p90 {At(0.90):F0} ms, p99 {At(0.99):F0} ms, max {sorted[^1]:F0} ms";
-}
-
-string Arg(string name, string fallback)
-{
-    var index = Array.IndexOf(args, name);
-    return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
-}

@@ -3,39 +3,87 @@ using System.Globalization;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Orchestrator.Client;
+using Orchestrator.Client.Config;
 using Orchestrator.Testing;
 
 namespace Orchestrator.Node.Benchmarks;
 
 /// <summary>
-/// Pod streams through the API server (`-- streams`): port-forward throughput and per-connection latency for each
+/// Pod streams through the API server (`streams`): port-forward throughput and per-connection latency for each
 /// transport a client uses (kubectl's SPDY tunneled in WebSocket, plain SPDY, the v4 channel WebSocket), against
 /// the same transfer straight to the pod's IP; exec latency and stdout throughput over v5.channel.k8s.io. One
 /// busybox httpd pod on a real node agent; every stream goes client -> follower replica -> node agent -> pod.
-/// Options: --megabytes 256 (the file fetched), --requests 200 (sequential connections per transport).
+/// With --kubeconfig, against a running cluster as `./deploy/up.sh` starts it (its registry serves busybox:1, its
+/// first real node is node-1; --context replica-2, --node node-1); without, on a cluster of 3 replicas and one
+/// node agent started here. Options: --megabytes 256 (the file fetched), --requests 200 (connections per transport).
 /// </summary>
-internal static partial class StreamBenchmark
+internal static class StreamBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var megabytes = int.Parse(Arg(args, "--megabytes", "256"), CultureInfo.InvariantCulture);
-        var requests = int.Parse(Arg(args, "--requests", "200"), CultureInfo.InvariantCulture);
+        var megabytes = int.Parse(CommandArgs.Value(args, "--megabytes", "256"), CultureInfo.InvariantCulture);
+        var requests = int.Parse(CommandArgs.Value(args, "--requests", "200"), CultureInfo.InvariantCulture);
         Console.WriteLine($"stream benchmark: {megabytes} MiB transfers, {requests} connections per transport; {Environment.ProcessorCount} cores");
-
+        // A follower: streams never touch Raft, so every replica takes the same path to the node agent.
+        var context = CommandArgs.Value(args, "--context", "replica-2");
+        if (Array.IndexOf(args, "--kubeconfig") >= 0)
+        {
+            await MeasureAsync(CommandArgs.Value(args, "--kubeconfig", ""), context, "busybox:1", CommandArgs.Value(args, "--node", "node-1"), megabytes, requests);
+            return 0;
+        }
         await using var registry = await TestRegistry.StartAsync();
         await BusyboxImage.PushAsync(registry, "busybox", "1");
         await using var cluster = await ApiCluster.StartAsync(3);
         using var client = await KubeClient.FromKubeconfigAsync(cluster.KubeconfigPath, null, new KubeClientOptions { RequestTimeout = TimeSpan.FromSeconds(60) });
         await using var node = await TestNodeAgent.StartAsync(client, registry.ClientOptions, Random.Shared.Next(0, 255));
+        await MeasureAsync(cluster.KubeconfigPath, context, $"{registry.Address}/busybox:1", node.NodeName, megabytes, requests);
+        return 0;
+    }
 
-        const string ns = "streams";
+    private static async Task MeasureAsync(string kubeconfig, string context, string image, string nodeName, int megabytes, int requests)
+    {
+        var config = await Kubeconfig.LoadAsync(kubeconfig, context);
+        using var client = await KubeClient.FromKubeconfigAsync(kubeconfig, context, new KubeClientOptions { RequestTimeout = TimeSpan.FromSeconds(60) });
+        var ns = "streams-" + Guid.NewGuid().ToString("N")[..6];
         await client.CreateAsync(ApiResource.Namespaces, null, new JsonObject
         {
             ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = ns },
         });
-        var script = $"mkdir -p /www && echo ok > /www/index.html && head -c {megabytes * 1048576L} /dev/zero > /www/big && exec httpd -f -p 80 -h /www";
+        var home = Directory.CreateTempSubdirectory("stream-benchmark-");
+        try
+        {
+            var size = megabytes * 1048576L;
+            var podIp = await StartWebPodAsync(client, ns, image, nodeName, size);
+            var kubectl = new Kubectl(kubeconfig, home.FullName);
+            Console.WriteLine($"{"transport",-40} {"MiB/s (best of 3)",18}  connection + GET / latency");
+            if (podIp is not null)
+                await MeasureHttpAsync("direct to the pod IP (baseline)", podIp, 80, size, requests);
+            foreach (var (name, environment) in new (string, Dictionary<string, string>)[]
+            {
+                ("kubectl port-forward (WS-tunneled SPDY)", []),
+                ("kubectl port-forward (plain SPDY)", new() { ["KUBECTL_PORT_FORWARD_WEBSOCKETS"] = "false" }),
+            })
+            {
+                using var forward = kubectl.Start(context, environment, "port-forward", "-n", ns, "pod/web", ":80");
+                var port = (await forward.ForwardedPortsAsync(1))[80];
+                await MeasureHttpAsync(name, "127.0.0.1", port, size, requests, () => forward.Error);
+            }
+            using var http = new HttpClient(TlsHandler.Create(config)) { BaseAddress = config.Server };
+            await MeasureChannelPortForwardAsync(http, config.Token, ns, size, requests);
+            await MeasureExecAsync(http, config.Token, ns, size, requests);
+        }
+        finally
+        {
+            await client.DeleteAsync(ApiResource.Namespaces, null, ns);
+            home.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>busybox httpd serving "ok\n" at / and <paramref name="size"/> zero bytes at /big; its pod IP.</summary>
+    private static async Task<string?> StartWebPodAsync(KubeClient client, string ns, string image, string nodeName, long size)
+    {
+        var script = $"mkdir -p /www && echo ok > /www/index.html && head -c {size} /dev/zero > /www/big && exec httpd -f -p 80 -h /www";
         await client.CreateAsync(ApiResource.Pods, ns, new JsonObject
         {
             ["apiVersion"] = "v1",
@@ -43,44 +91,20 @@ internal static partial class StreamBenchmark
             ["metadata"] = new JsonObject { ["name"] = "web" },
             ["spec"] = new JsonObject
             {
-                ["nodeName"] = node.NodeName,
+                ["nodeName"] = nodeName,
                 ["terminationGracePeriodSeconds"] = 1,
                 ["containers"] = new JsonArray(new JsonObject
                 {
                     ["name"] = "main",
-                    ["image"] = $"{registry.Address}/busybox:1",
+                    ["image"] = image,
                     ["command"] = new JsonArray("sh", "-c", script),
                 }),
             },
         });
         JsonObject? pod = null;
         await Eventually.HoldsAsync(async () => (pod = await client.GetAsync(ApiResource.Pods, ns, "web")).Str("status", "phase") == "Running",
-            TimeSpan.FromMinutes(2));
-        var podIp = pod!.Str("status", "podIP");
-
-        // A follower: streams never touch Raft, so every replica takes the same path to the node agent.
-        var replica = cluster.Replicas[1];
-        var kubectl = Kubectl.For(cluster);
-        var context = cluster.ContextOf(replica);
-        var size = megabytes * 1048576L;
-
-        Console.WriteLine($"{"transport",-40} {"MiB/s (best of 3)",18}  connection + GET / latency");
-        if (podIp is not null)
-            await MeasureHttpAsync("direct to the pod IP (baseline)", podIp, 80, size, requests);
-        foreach (var (name, environment) in new (string, Dictionary<string, string>)[]
-        {
-            ("kubectl port-forward (WS-tunneled SPDY)", []),
-            ("kubectl port-forward (plain SPDY)", new() { ["KUBECTL_PORT_FORWARD_WEBSOCKETS"] = "false" }),
-        })
-        {
-            using var forward = kubectl.Start(context, environment, "port-forward", "-n", ns, "pod/web", ":80");
-            var port = await LocalPortAsync(forward);
-            await MeasureHttpAsync(name, "127.0.0.1", port, size, requests, () => forward.Error);
-        }
-        using var http = cluster.CreateHttpClient(replica);
-        await MeasureChannelPortForwardAsync(http, ns, size, requests);
-        await MeasureExecAsync(http, ns, size, requests);
-        return 0;
+            TimeSpan.FromMinutes(2), () => pod?.ToJsonString() ?? "");
+        return pod!.Str("status", "podIP");
     }
 
     private static async Task MeasureHttpAsync(string name, string host, int port, long size, int requests, Func<string>? diagnostics = null)
@@ -108,12 +132,11 @@ internal static partial class StreamBenchmark
     }
 
     /// <summary>The channel WebSocket protocol as non-kubectl clients speak it: one socket per connection.</summary>
-    private static async Task MeasureChannelPortForwardAsync(HttpClient http, string ns, long size, int requests)
+    private static async Task MeasureChannelPortForwardAsync(HttpClient http, string? token, string ns, long size, int requests)
     {
         async Task<long> FetchAsync(string path)
         {
-            using var socket = new ClientWebSocket();
-            socket.Options.AddSubProtocol("v4.channel.k8s.io");
+            using var socket = Socket("v4.channel.k8s.io", token);
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
             await socket.ConnectAsync(new Uri($"wss://{http.BaseAddress!.Authority}/api/v1/namespaces/{ns}/pods/web/portforward?ports=80"), http, timeout.Token);
             await socket.SendAsync((byte[])[0, .. Encoding.ASCII.GetBytes($"GET {path} HTTP/1.0\r\n\r\n")], WebSocketMessageType.Binary, true, timeout.Token);
@@ -124,12 +147,11 @@ internal static partial class StreamBenchmark
     }
 
     /// <summary>exec over v5.channel.k8s.io: `true` end to end (open, run, exit status, close), and stdout throughput.</summary>
-    private static async Task MeasureExecAsync(HttpClient http, string ns, long size, int requests)
+    private static async Task MeasureExecAsync(HttpClient http, string? token, string ns, long size, int requests)
     {
         async Task<long> ExecAsync(params string[] command)
         {
-            using var socket = new ClientWebSocket();
-            socket.Options.AddSubProtocol("v5.channel.k8s.io");
+            using var socket = Socket("v5.channel.k8s.io", token);
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
             var query = string.Join('&', command.Select(c => "command=" + Uri.EscapeDataString(c))) + "&stdout=true&stderr=true";
             await socket.ConnectAsync(new Uri($"wss://{http.BaseAddress!.Authority}/api/v1/namespaces/{ns}/pods/web/exec?{query}"), http, timeout.Token);
@@ -158,7 +180,7 @@ internal static partial class StreamBenchmark
             await request();
             latencies.Add(clock.Elapsed);
         }
-        Console.WriteLine($"{name,-40} {rates.Max(),18:F0}  {Summary(latencies)}");
+        Console.WriteLine($"{name,-40} {rates.Max(),18:F0}  {LatencySummary.Of(latencies)}");
     }
 
     /// <summary>Bytes on one channel (after port-forward's two-byte port prefix) until the server closes.</summary>
@@ -202,31 +224,12 @@ internal static partial class StreamBenchmark
         return total;
     }
 
-    private static async Task<int> LocalPortAsync(KubectlStream forward)
+    private static ClientWebSocket Socket(string protocol, string? token)
     {
-        var port = 0;
-        await Eventually.HoldsAsync(() =>
-        {
-            port = forward.Lines.Select(l => ForwardingLine().Match(l)).Where(m => m.Success)
-                .Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).FirstOrDefault();
-            return Task.FromResult(port != 0);
-        }, TimeSpan.FromSeconds(30), () => forward.Error);
-        return port;
+        var socket = new ClientWebSocket();
+        socket.Options.AddSubProtocol(protocol);
+        if (token is not null)
+            socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
+        return socket;
     }
-
-    private static string Summary(List<TimeSpan> latencies)
-    {
-        var sorted = latencies.Select(l => l.TotalMilliseconds).Order().ToList();
-        double At(double q) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
-        return $"n={sorted.Count} p50 {At(0.50):F1} ms, p99 {At(0.99):F1} ms, max {sorted[^1]:F1} ms";
-    }
-
-    private static string Arg(string[] args, string name, string fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
-    }
-
-    [GeneratedRegex(@"^Forwarding from 127\.0\.0\.1:(\d+) -> 80")]
-    private static partial Regex ForwardingLine();
 }

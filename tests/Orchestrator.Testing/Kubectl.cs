@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Orchestrator.Testing;
 
@@ -140,7 +142,7 @@ public sealed class Kubectl(string kubeconfig, string home)
 }
 
 /// <summary>A running kubectl whose stdout lines are collected as they come.</summary>
-public sealed class KubectlStream : IDisposable
+public sealed partial class KubectlStream : IDisposable
 {
     private readonly Process process;
     private readonly StringBuilder error = new();
@@ -173,6 +175,25 @@ public sealed class KubectlStream : IDisposable
         get { lock (error) return error.ToString(); }
     }
 
+    /// <summary>
+    /// `kubectl port-forward`'s "Forwarding from 127.0.0.1:LOCAL -> REMOTE" lines, once <paramref name="count"/> remote
+    /// ports have one (within 30 s): remote port to local port.
+    /// </summary>
+    public async Task<Dictionary<int, int>> ForwardedPortsAsync(int count)
+    {
+        var ports = new Dictionary<int, int>();
+        await Eventually.HoldsAsync(() =>
+        {
+            foreach (var line in Lines)
+            {
+                if (ForwardingLine().Match(line) is { Success: true } match)
+                    ports[int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture)] = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+            }
+            return Task.FromResult(ports.Count >= count);
+        }, TimeSpan.FromSeconds(30), () => string.Join('\n', Lines) + Error);
+        return ports;
+    }
+
     public void Dispose()
     {
         if (!process.HasExited)
@@ -182,4 +203,7 @@ public sealed class KubectlStream : IDisposable
         }
         process.Dispose();
     }
+
+    [GeneratedRegex(@"^Forwarding from 127\.0\.0\.1:(\d+) -> (\d+)")]
+    private static partial Regex ForwardingLine();
 }
